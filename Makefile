@@ -1,0 +1,51 @@
+# One entry point for every command. `make run` and `make test` work on a fresh machine with Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+
+.PHONY: install run worker test test-fast lint format bench lock clean
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Embedded default: SQLite, local files, in-process jobs, offline AI, demo data, on http://127.0.0.1:8000
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## A separate Dramatiq worker, for when DRAMATIQ_BROKER_URL points at Redis or RabbitMQ
+worker: install
+	$(BIN)/python manage.py rundramatiq --processes 1 --threads 4
+
+## The whole suite (unit, security matrix, browser) in parallel
+test: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+test-fast: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not e2e"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	@for b in bench/bench_*.py; do [ -e "$$b" ] && $(BIN)/python "$$b"; done; true
+
+## Refresh the lock of transitive pins after changing requirements*.txt
+lock: install
+	$(BIN)/pip freeze --exclude-editable > constraints.txt
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AiAnalysisConfig(AppConfig):
+    name = "ai_analysis"
+    verbose_name = "AI analysis"

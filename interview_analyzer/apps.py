@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InterviewAnalyzerConfig(AppConfig):
+    name = "interview_analyzer"
+    verbose_name = "Interview Analyzer"

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, register_converter
+
+from interview_analyzer import views
+from interview_analyzer.public_ids import PublicIdConverter
+
+register_converter(PublicIdConverter, "pid")
+
+admin.site.site_header = "Interview Analyzer operations"
+admin.site.site_title = "Interview Analyzer operations"
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include(api_v1)),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+if settings.SERVE_API_SCHEMA:
+    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+    urlpatterns += [
+        path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+        path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    ]
+
+handler400 = "interview_analyzer.views.error_400"
+handler403 = "interview_analyzer.views.error_403"
+handler404 = "interview_analyzer.views.error_404"
+handler500 = "interview_analyzer.views.error_500"
