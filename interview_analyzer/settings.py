@@ -301,7 +301,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background jobs: Dramatiq (DRAMATIQ_BROKER_URL: redis:// or amqp://; default: in-process stub broker) ----------
 DRAMATIQ_BROKER_URL = env.str("DRAMATIQ_BROKER_URL", default="")
-DRAMATIQ_NAMESPACE = env.str("DRAMATIQ_NAMESPACE", default="interview-analyzer")
+# Each parallel test worker (pytest-xdist) gets its own Redis namespace, so workers never take each other's jobs.
+DRAMATIQ_NAMESPACE = env.str("DRAMATIQ_NAMESPACE", default="interview-analyzer") + env.str(
+    "PYTEST_XDIST_WORKER", default=""
+)
 _dramatiq_middleware = [
     "dramatiq.middleware.AgeLimit",
     "dramatiq.middleware.TimeLimit",
