@@ -39,3 +39,18 @@ class MembershipAdmin(TenantAdmin):
     readonly_fields = ["public_id", "organization", "created_at"]
     list_select_related = ["user", "organization"]
     autocomplete_fields = ["user"]
+
+
+# Third-party models that hold secrets are not shown to operators (OPS-4): OAuth tokens and MFA secrets stay in
+# the database only; SSO client credentials come from the environment, not from admin-edited rows.
+def _unregister_secret_holders():
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialApp, SocialToken
+    from django.contrib.auth.models import Group
+
+    for model in (SocialToken, SocialApp, Authenticator, Group):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_secret_holders()

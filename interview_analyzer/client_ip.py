@@ -20,7 +20,7 @@ def _parse(value: str):
 
 def client_ip(request) -> str:
     meta = request.META
-    remote = _parse(meta.get("REMOTE_ADDR", "")) or ipaddress.ip_address("0.0.0.0")
+    remote = _parse(meta.get("REMOTE_ADDR", "")) or ipaddress.ip_address("0.0.0.0")  # noqa: S104 - "unknown", not a bind
     hops = settings.TRUSTED_PROXY_HOPS
     cidrs = [ipaddress.ip_network(c, strict=False) for c in settings.TRUSTED_PROXY_CIDRS]
     if not hops and not cidrs:

@@ -89,9 +89,7 @@ class RolePermission(BasePermission):
         if not member_may(member, role, require_verified=getattr(view, "require_verified", True)):
             return False
         credential_scopes = getattr(request.auth, "scopes", None)
-        if credential_scopes is not None and required_scope(view, request.method) not in credential_scopes:
-            return False
-        return True
+        return credential_scopes is None or required_scope(view, request.method) in credential_scopes
 
 
 def api_member(request):

@@ -1,0 +1,72 @@
+"""Every URL of the project, enumerated from the URL configuration (TST-1), with a concrete sample path each.
+
+Nothing here is a hand list: a new ``path()`` or DRF route appears in ``all_endpoints()`` the day it is added.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+from interview_analyzer.public_ids import new_public_id
+
+SAMPLE_VALUES = [new_public_id("xx"), "1", "abc", "abc-123", str(uuid.uuid4()), "MTIz-set-password"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    route: str  # the pattern as written, for messages
+    path: str  # a concrete path that resolves to it
+    name: str | None
+    view: object
+
+    @property
+    def label(self) -> str:
+        return self.name or self.route
+
+
+def _sample_for(regex: str) -> str:
+    for value in SAMPLE_VALUES:
+        if re.fullmatch(regex, value):
+            return value
+    if re.fullmatch(r"[\w|]+", regex):  # an alternation of literals, e.g. the admin's app labels
+        return regex.split("|")[0]
+    raise AssertionError(f"No sample value matches {regex!r}: add one to SAMPLE_VALUES")
+
+
+def _concrete(pattern) -> str:
+    if isinstance(pattern, RoutePattern):
+        route = str(pattern)
+
+        def replace(match):
+            converter = pattern.converters[match.group("name")]
+            return _sample_for(converter.regex)
+
+        return re.sub(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>", replace, route)
+    if isinstance(pattern, RegexPattern):
+        regex = str(pattern.regex.pattern)
+        depth_safe = re.sub(r"\(\?P<\w+>((?:[^()]|\([^()]*\))+)\)", lambda m: _sample_for(m.group(1)), regex)
+        return depth_safe.lstrip("^").replace("\\Z", "").rstrip("$").replace("\\", "")
+    raise TypeError(type(pattern))
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        piece = _concrete(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + piece)
+        elif isinstance(entry, URLPattern):
+            yield Endpoint(
+                route=prefix + str(entry.pattern), path="/" + prefix + piece, name=entry.name, view=entry.callback
+            )
+
+
+def all_endpoints() -> list[Endpoint]:
+    endpoints = []
+    for endpoint in _walk(get_resolver().url_patterns):
+        match = resolve(endpoint.path)
+        assert match.func == endpoint.view, f"{endpoint.path} resolves elsewhere than {endpoint.route}"
+        endpoints.append(endpoint)
+    return endpoints
