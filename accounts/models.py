@@ -84,11 +84,30 @@ class OrganizationQuerySet(models.QuerySet):
         return self.all()
 
 
+class Plan(models.TextChoices):
+    """Plan tiers (BIL-2). Billing moves an organization between them; features read ``PLAN_FEATURES``."""
+
+    FREE = "free", _("Free")
+    TEAM = "team", _("Team")
+    BUSINESS = "business", _("Business")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+# api_keys: may issue API keys (KEY-1); api_requests_per_minute: per-key limit (KEY-7); seats: active members.
+PLAN_FEATURES = {
+    Plan.FREE: {"api_keys": False, "api_requests_per_minute": 0, "seats": 5},
+    Plan.TEAM: {"api_keys": True, "api_requests_per_minute": 60, "seats": 25},
+    Plan.BUSINESS: {"api_keys": True, "api_requests_per_minute": 300, "seats": 100},
+    Plan.ENTERPRISE: {"api_keys": True, "api_requests_per_minute": 1200, "seats": 1000},
+}
+
+
 class Organization(models.Model):
     """A customer: the data controller for its candidates, and the unit of tenant isolation (ORG-5)."""
 
     public_id = PublicIdField("org")
     name = models.CharField(_("name"), max_length=200)
+    plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices, default=Plan.FREE, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = OrganizationQuerySet.as_manager()
@@ -98,6 +117,9 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def feature(self, name: str):
+        return PLAN_FEATURES[Plan(self.plan)][name]
 
 
 class MembershipQuerySet(TenantQuerySet):
@@ -144,3 +166,183 @@ class Membership(TenantModel):
         if not hasattr(self, "_is_verified"):
             self._is_verified = self.user.has_verified_email()
         return self._is_verified
+
+
+class AuditEventQuerySet(TenantQuerySet):
+    def restrict_to(self, member):
+        """The accounts audit trail is for admins only (ORG-7)."""
+        return self if member.role == Role.ADMIN else self.none()
+
+
+class AuditEvent(TenantModel):
+    """The accounts audit table (OPS-1): role changes, invitations, API key events, legal acceptance (ORG-7, ORG-8).
+
+    It names people by public id and email at the time of the event; it never holds a secret.
+    """
+
+    class Action(models.TextChoices):
+        ORGANIZATION_CREATED = "organization.created", _("Organization created")
+        MEMBER_INVITED = "member.invited", _("Member invited")
+        INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")
+        MEMBER_JOINED = "member.joined", _("Member joined")
+        ROLE_CHANGED = "member.role_changed", _("Role changed")
+        MEMBER_DEACTIVATED = "member.deactivated", _("Member deactivated")
+        MEMBER_REACTIVATED = "member.reactivated", _("Member reactivated")
+        API_KEY_CREATED = "api_key.created", _("API key created")
+        API_KEY_REVOKED = "api_key.revoked", _("API key revoked")
+        DPA_ACCEPTED = "dpa.accepted", _("Data processing agreement accepted")
+        PROFILE_UPDATED = "profile.updated", _("Profile updated")
+
+    public_id = PublicIdField("aud")
+    action = models.CharField(max_length=40, choices=Action.choices)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_email = models.EmailField(blank=True)
+    target = models.CharField(max_length=64, blank=True, help_text=_("Public id of the object acted on."))
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor_email or 'system'}"
+
+
+class DpaAcceptanceQuerySet(TenantQuerySet):
+    def latest_for(self, organization):
+        return self.filter(organization=organization).order_by("-accepted_at", "-pk").first()
+
+
+class DpaAcceptance(TenantModel):
+    """Which version of the data processing agreement an organization accepted, who and when (ORG-8)."""
+
+    public_id = PublicIdField("dpa")
+    version = models.CharField(max_length=20)
+    accepted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_by_email = models.EmailField()
+    accepted_at = models.DateTimeField(default=timezone.now, editable=False)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = DpaAcceptanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-accepted_at"]
+
+    def __str__(self):
+        return f"DPA {self.version} accepted by {self.accepted_by_email}"
+
+
+class InvitationQuerySet(TenantQuerySet):
+    def restrict_to(self, member):
+        return self if member.role == Role.ADMIN else self.none()
+
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(TenantModel):
+    """An admin's one-time invitation by email (ORG-7). Only the link's hash is stored."""
+
+    public_id = PublicIdField("inv")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation of {self.email} as {self.get_role_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class RefreshSessionQuerySet(TenantQuerySet):
+    def restrict_to(self, member):
+        return self.filter(user_id=member.user_id)
+
+
+class RefreshSession(TenantModel):
+    """One refresh token of the token API (ID-2). Rotation makes a chain of rows sharing ``family``.
+
+    Presenting a row that was already rotated is reuse: the whole family is revoked.
+    """
+
+    public_id = PublicIdField("rts")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    family = models.CharField(max_length=32, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = RefreshSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Refresh session {self.public_id} of {self.user}"
+
+
+class ApiKeyQuerySet(TenantQuerySet):
+    def restrict_to(self, member):
+        return self if member.role == Role.ADMIN else self.none()
+
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiKey(TenantModel):
+    """A scoped API key (KEY-1…8): ``ia_live_<lookup>_<secret>``, stored only as a SHA-256 hash.
+
+    The key acts as the admin membership that created it, limited to its scopes; if that membership is
+    deactivated the key stops working.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Write")
+        ATS = "ats", _("ATS integration")
+
+    PREFIX = "ia_live_"
+
+    public_id = PublicIdField("key")
+    name = models.CharField(max_length=100)
+    lookup = models.CharField(max_length=12, unique=True, help_text=_("Non-secret part used to find the key."))
+    key_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    allowed_cidrs = models.JSONField(default=list, blank=True)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_keys")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.PREFIX}{self.lookup}_…)"
+
+    @property
+    def display_prefix(self) -> str:
+        return f"{self.PREFIX}{self.lookup}_…"

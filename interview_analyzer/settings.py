@@ -134,7 +134,15 @@ CACHES = {
     },
 }
 RATELIMIT_USE_CACHE = "ratelimit"
-RATELIMIT_VIEW = "interview_analyzer.views.rate_limited"
+RATELIMIT_IP_META_KEY = "interview_analyzer.client_ip.client_ip"
+# Per flow: one limit per client IP and one per account (the email the request names), POST only (SEC-RL).
+RATE_LIMITS = {
+    "login": {"ip": env.str("RATE_LIMIT_LOGIN_IP", default="30/10m"), "account": "10/10m"},
+    "token": {"ip": env.str("RATE_LIMIT_TOKEN_IP", default="30/10m"), "account": "10/10m"},
+    "signup": {"ip": env.str("RATE_LIMIT_SIGNUP_IP", default="10/h"), "account": "5/h"},
+    "password_reset": {"ip": env.str("RATE_LIMIT_RESET_IP", default="10/h"), "account": "5/h"},
+    "verification_resend": {"ip": env.str("RATE_LIMIT_RESEND_IP", default="10/h"), "account": "3/h"},
+}
 
 # --- Identity (ID-1, ID-4, ID-6) -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -160,6 +168,7 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.OrganizationSignupForm"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
@@ -196,6 +205,13 @@ if env.str("MICROSOFT_CLIENT_ID", default=""):
 # django-guardian: no anonymous user row; object permissions are granted to members' users only.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
+
+# Token API (ID-2): signed access tokens of exactly 30 minutes, opaque refresh tokens stored hashed.
+ACCESS_TOKEN_LIFETIME_SECONDS = 1800
+REFRESH_TOKEN_LIFETIME_DAYS = env.int("REFRESH_TOKEN_LIFETIME_DAYS", default=30)
+# The access-token signing key; derived from DJANGO_SECRET_KEY when unset (rotating either ends every session).
+ACCESS_TOKEN_SIGNING_KEY = env.str("ACCESS_TOKEN_SIGNING_KEY", default="")
+INVITATION_LIFETIME_DAYS = 7
 
 # --- Sessions and cookies (SEC-HDR) ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -346,7 +362,11 @@ AI_PROVIDER = env.str("AI_PROVIDER", default="local")
 
 # --- API (DRF, drf-spectacular) -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api_key_auth.ApiKeyAuthentication",
+        "accounts.token_auth.AccessTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["interview_analyzer.permissions.RolePermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if IS_PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),

@@ -2,10 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from interview_analyzer import views
 from interview_analyzer.public_ids import PublicIdConverter
 
 register_converter(PublicIdConverter, "pid")
+
+from accounts import urls as accounts_urls  # noqa: E402  (needs the pid converter)
+from interview_analyzer import views  # noqa: E402
 
 admin.site.site_header = "Interview Analyzer operations"
 admin.site.site_title = "Interview Analyzer operations"
@@ -18,7 +20,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    *accounts_urls.allauth_overrides,
     path("accounts/", include("allauth.urls")),
+    path("", include(accounts_urls)),
+    path("legal/", include(accounts_urls.legal_urlpatterns)),
     path("api/v1/", include(api_v1)),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

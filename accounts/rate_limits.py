@@ -1,0 +1,31 @@
+"""Rate limits on sign-in, signup, password reset, verification resend and the token API (SEC-RL).
+
+django-ratelimit counts in the ``ratelimit`` cache alias, a database table shared by every process and instance
+that survives restarts. Each flow has its own limits, one per client IP (from the shared resolver, SEC-IP, so a
+forged ``X-Forwarded-For`` neither dodges a limit nor locks someone else out) and one per account (the email the
+request names, lower-cased), counted on POST only.
+"""
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+
+from interview_analyzer.client_ip import client_ip
+
+
+def _ip_key(group, request):
+    return client_ip(request)
+
+
+def check(request, flow: str, account: str | None) -> int | None:
+    """Count this request against ``flow``'s limits; return seconds to wait if any limit is exceeded, else None."""
+    rates = settings.RATE_LIMITS[flow]
+    waits = []
+    keys = [("ip", _ip_key)]
+    if account:
+        normalized = account.strip().lower()
+        keys.append(("account", lambda group, request: normalized))
+    for kind, key in keys:
+        usage = get_usage(request, group=f"{flow}:{kind}", key=key, rate=rates[kind], method=("POST",), increment=True)
+        if usage and usage["should_limit"]:
+            waits.append(max(int(usage["time_left"]), 1))
+    return max(waits) if waits else None
