@@ -25,7 +25,7 @@ from accounts.roles import Role
 from interview_analyzer.permissions import check_member
 from interview_analyzer.secret_tokens import hash_secret, new_secret, random_base62
 
-INVITATION_TOKEN_PREFIX = "ia_inv_"
+INVITATION_TOKEN_PREFIX = "ia_inv_"  # noqa: S105 - a prefix, not a secret
 API_KEY_LOOKUP_LENGTH = 8
 
 
