@@ -192,6 +192,7 @@ class AuditEvent(TenantModel):
         API_KEY_REVOKED = "api_key.revoked", _("API key revoked")
         DPA_ACCEPTED = "dpa.accepted", _("Data processing agreement accepted")
         PROFILE_UPDATED = "profile.updated", _("Profile updated")
+        TOKEN_REUSE_DETECTED = "token.reuse_detected", _("Refresh token reuse detected; sessions revoked")
 
     public_id = PublicIdField("aud")
     action = models.CharField(max_length=40, choices=Action.choices)

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, RefreshSession, User
+from accounts import audit
+from accounts.models import AuditEvent, Membership, RefreshSession, User
 from interview_analyzer.secret_tokens import hash_secret, new_secret, random_base62, secret_matches
 
 logger = logging.getLogger(__name__)
@@ -228,6 +229,14 @@ def _reuse_refusal(session: RefreshSession) -> TokenRefused:
     logger.warning(
         "Refresh token reuse: session family revoked",
         extra={"refresh_session": session.public_id, "membership": session.membership.public_id, "revoked": revoked},
+    )
+    audit.record(
+        organization=session.organization,
+        actor=session.user,
+        action=AuditEvent.Action.TOKEN_REUSE_DETECTED,
+        target=session.public_id,
+        ip=session.ip_address,
+        revoked_sessions=revoked,
     )
     return TokenRefused(REFRESH_REFUSED)
 

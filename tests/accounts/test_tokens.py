@@ -17,7 +17,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient, APIRequestFactory
 
 from accounts import tokens
-from accounts.models import RefreshSession
+from accounts.models import AuditEvent, RefreshSession
 from accounts.roles import ROLE_ORDER
 from accounts.token_auth import AccessTokenAuthentication
 from interview_analyzer.secret_tokens import hash_secret
@@ -465,6 +465,9 @@ def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(client, acme):
     assert_refused(me(client, second["access_token"]))
     assert_refused(me(client, first["access_token"]))
     assert me(client, bystander["access_token"]).status_code == 200
+    reuse = AuditEvent.objects.get(action=AuditEvent.Action.TOKEN_REUSE_DETECTED)
+    assert reuse.organization == acme.organization and reuse.actor == acme.recruiter.user
+    assert first["refresh_token"] not in str(reuse.details) and reuse.target.startswith("rts_")
 
 
 def expire(session):
