@@ -180,6 +180,7 @@ def deactivate_member(*, actor: Membership, membership: Membership, ip: str | No
 def reactivate_member(*, actor: Membership, membership: Membership, ip: str | None = None) -> Membership:
     check_member(actor, Role.ADMIN)
     _same_organization(actor, membership)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.is_active:
         return membership
     membership.is_active = True
@@ -236,6 +237,7 @@ def invite_member(*, actor: Membership, email: str, role: Role | str, ip: str | 
 def revoke_invitation(*, actor: Membership, invitation: Invitation, ip: str | None = None) -> Invitation:
     check_member(actor, Role.ADMIN)
     _same_organization(actor, invitation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.is_pending:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -349,6 +351,7 @@ def revoke_api_key(*, actor: Membership, key: ApiKey, ip: str | None = None) -> 
     """Revocation takes effect on the key's next request (KEY-6)."""
     check_member(actor, Role.ADMIN)
     _same_organization(actor, key)
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
