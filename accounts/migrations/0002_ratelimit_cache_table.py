@@ -8,7 +8,8 @@ from django.db import migrations
 
 
 def create_cache_table(apps, schema_editor):
-    call_command("createcachetable", "ratelimit", database=schema_editor.connection.alias, verbosity=0)
+    # Creates the table of every database-backed cache in settings.CACHES (the "ratelimit" alias).
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
 
 
 def drop_cache_table(apps, schema_editor):

@@ -10,11 +10,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import Organization
-from accounts.roles import ROLE_ORDER
-from accounts.services import ensure_membership, ensure_user
+from accounts import legal
+from accounts.models import DpaAcceptance, Organization, Plan
+from accounts.roles import ROLE_ORDER, Role
+from accounts.services import accept_current_dpa, ensure_membership, ensure_user
 
-DEMO_ORGANIZATIONS = [("Acme Recruiting", "acme.example"), ("Globex Talent", "globex.example")]
+# Acme is on a plan with API keys, Globex on the free plan, so both sides of plan gating can be seen.
+DEMO_ORGANIZATIONS = [
+    ("Acme Recruiting", "acme.example", Plan.BUSINESS),
+    ("Globex Talent", "globex.example", Plan.FREE),
+]
 
 
 def demo_password(domain: str, role: str) -> str:
@@ -24,17 +29,25 @@ def demo_password(domain: str, role: str) -> str:
 
 def seed_accounts() -> list[dict]:
     logins = []
-    for name, domain in DEMO_ORGANIZATIONS:
+    for name, domain, plan in DEMO_ORGANIZATIONS:
         organization = Organization.objects.filter(name=name).order_by("pk").first()
         if organization is None:
-            organization = Organization.objects.create(name=name)
+            organization = Organization.objects.create(name=name, plan=plan)
+        elif organization.plan != plan:
+            organization.plan = plan
+            organization.save(update_fields=["plan"])
+        admin = None
         for role in reversed(ROLE_ORDER):
             email = f"{role.value.replace('_', '.')}@{domain}"
             password = demo_password(domain, role.value)
             full_name = f"{role.label} ({name.split()[0]})"
             user = ensure_user(email=email, password=password, full_name=full_name, verified=True)
-            ensure_membership(organization=organization, user=user, role=role)
+            membership = ensure_membership(organization=organization, user=user, role=role)
+            admin = membership if role == Role.ADMIN else admin
             logins.append({"organization": name, "role": role.value, "email": email, "password": password})
+        latest = DpaAcceptance.objects.latest_for(organization)
+        if latest is None or latest.version != legal.CURRENT_DPA_VERSION:
+            accept_current_dpa(actor=admin)
     return logins
 
 
