@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import Membership, Organization, User
+from accounts.models import (
+    ApiKey,
+    AuditEvent,
+    DpaAcceptance,
+    Invitation,
+    Membership,
+    Organization,
+    RefreshSession,
+    User,
+)
 from interview_analyzer.admin_base import TenantAdmin
 
 
@@ -39,6 +48,80 @@ class MembershipAdmin(TenantAdmin):
     readonly_fields = ["public_id", "organization", "created_at"]
     list_select_related = ["user", "organization"]
     autocomplete_fields = ["user"]
+
+
+class ReadOnlyTenantAdmin(TenantAdmin):
+    """Audit and legal records are evidence: operators read them, nobody edits or deletes them here."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyTenantAdmin):
+    list_display = ["created_at", "organization", "action", "actor_email", "target", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["actor_email", "target", "organization__name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(DpaAcceptance)
+class DpaAcceptanceAdmin(ReadOnlyTenantAdmin):
+    list_display = ["organization", "version", "accepted_by_email", "accepted_at"]
+    list_filter = ["version"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(TenantAdmin):
+    list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organization__name"]
+    readonly_fields = ["public_id", "organization", "email", "role", "invited_by", "created_at", "accepted_by"]
+    list_select_related = ["organization"]
+
+
+@admin.register(RefreshSession)
+class RefreshSessionAdmin(TenantAdmin):
+    """Operators may revoke an API session (set revoked_at); the token hash is never shown."""
+
+    list_display = ["public_id", "user", "organization", "created_at", "expires_at", "rotated_at", "revoked_at"]
+    readonly_fields = [
+        "public_id",
+        "organization",
+        "user",
+        "membership",
+        "family",
+        "created_at",
+        "expires_at",
+        "rotated_at",
+        "user_agent",
+        "ip_address",
+    ]
+    list_select_related = ["user", "organization"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(TenantAdmin):
+    """Operators see which keys exist and may revoke one; the key hash is never shown."""
+
+    list_display = ["name", "display_prefix", "organization", "scopes", "created_at", "last_used_at", "revoked_at"]
+    search_fields = ["name", "lookup", "organization__name"]
+    readonly_fields = [
+        "public_id",
+        "organization",
+        "name",
+        "lookup",
+        "scopes",
+        "allowed_cidrs",
+        "membership",
+        "created_at",
+        "last_used_at",
+    ]
+    list_select_related = ["organization"]
 
 
 # Third-party models that hold secrets are not shown to operators (OPS-4): OAuth tokens and MFA secrets stay in

@@ -34,8 +34,35 @@ def test_staff_who_are_members_see_only_their_organization(acme, globex):
     assert globex.admin not in queryset
 
 
-def test_every_admin_page_renders_and_none_shows_a_secret(client, operator, acme):
+@pytest.fixture
+def populated(acme, django_capture_on_commit_callbacks):
+    """One row of every accounts model, secrets included, so every admin page has something to show."""
+    from accounts import services, tokens
+    from accounts.models import Plan
+
+    acme.organization.plan = Plan.TEAM
+    acme.organization.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite_member(actor=acme.admin, email="invitee@acme.test", role="interviewer")
+    services.create_api_key(actor=acme.admin, name="Key", scopes=["read"], allowed_cidrs=["10.0.0.0/8"])
+    services.accept_current_dpa(actor=acme.admin)
+    tokens.issue_tokens(user=acme.admin.user, membership=acme.admin, request_ip="127.0.0.1", user_agent="test")
+    return acme
+
+
+def secret_values():
+    from accounts.models import ApiKey, Invitation, RefreshSession
+
+    values = list(ApiKey.objects.values_list("key_hash", flat=True))
+    values += list(Invitation.objects.values_list("token_hash", flat=True))
+    values += list(RefreshSession.objects.values_list("token_hash", flat=True))
+    return [v for v in values if v]
+
+
+def test_every_admin_page_renders_and_none_shows_a_secret(client, operator, populated):
     """Walks every registered model admin: changelist and change page answer 200 and hold no secret field."""
+    secrets_stored = secret_values()
+    assert len(secrets_stored) == 3
     client.force_login(operator)
     for model, model_admin in admin.site._registry.items():
         meta = model._meta
@@ -46,6 +73,8 @@ def test_every_admin_page_renders_and_none_shows_a_secret(client, operator, acme
             continue
         change = client.get(f"/admin/{meta.app_label}/{meta.model_name}/{obj.pk}/change/")
         assert change.status_code == 200, meta.label
+        page = changelist.content.decode() + change.content.decode()
+        assert not [value for value in secrets_stored if value in page], meta.label
         if isinstance(model_admin, TenantAdmin):
             form_fields = change.context["adminform"].form.fields
             assert not [name for name in form_fields if is_secret_field(name)], meta.label
