@@ -1,9 +1,10 @@
 """Rate limits on sign-in, signup, password reset, verification resend and the token API (SEC-RL).
 
-django-ratelimit counts in the ``ratelimit`` cache alias, a database table shared by every process and instance
-that survives restarts. Each flow has its own limits, one per client IP (from the shared resolver, SEC-IP, so a
-forged ``X-Forwarded-For`` neither dodges a limit nor locks someone else out) and one per account (the email the
-request names, lower-cased), counted on POST only.
+django-ratelimit counts in the ``ratelimit`` cache alias: counters in a database table shared by every process and
+instance that survive restarts, with atomic increments and no early eviction
+(``interview_analyzer.rate_limit_cache``). Each flow has its own limits, one per client IP (from the shared
+resolver, SEC-IP, so a forged ``X-Forwarded-For`` neither dodges a limit nor locks someone else out) and one per
+account (the email the request names, casefolded), counted on POST only.
 """
 
 from django.conf import settings
@@ -22,7 +23,9 @@ def check(request, flow: str, account: str | None) -> int | None:
     waits = []
     keys = [("ip", _ip_key)]
     if account:
-        normalized = account.strip().lower()
+        # casefold, not lower: "ſmith@" and "smith@" must share one counter, as the database's case-insensitive
+        # lookup treats them as one account.
+        normalized = account.strip().casefold()
         keys.append(("account", lambda group, request: normalized))
     for kind, key in keys:
         usage = get_usage(request, group=f"{flow}:{kind}", key=key, rate=rates[kind], method=("POST",), increment=True)

@@ -35,8 +35,9 @@ def limit_flow(flow: str, account_field: str | None):
                 account = request.POST.get(account_field) if account_field else None
                 if account is None and request.user.is_authenticated:
                     account = request.user.email
-                if rate_limits.check(request, flow, account):
-                    return rate_limited(request, None)
+                wait = rate_limits.check(request, flow, account)
+                if wait:
+                    return rate_limited(request, None, retry_after=wait)
             return view(request, *args, **kwargs)
 
         return wrapped

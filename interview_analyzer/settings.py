@@ -125,13 +125,10 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Caches: the default cache, and a database table shared by every instance for rate limits (SEC-RL) -------------
+# --- Caches: the default cache, and counters in a database table shared by every instance for rate limits (SEC-RL) -
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
-    "ratelimit": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "ia_ratelimit_cache",
-    },
+    "ratelimit": {"BACKEND": "interview_analyzer.rate_limit_cache.DatabaseCounterCache"},
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_IP_META_KEY = "interview_analyzer.client_ip.client_ip"

@@ -59,13 +59,13 @@ def readyz(request):
     return JsonResponse(body, status=200 if ready else 503)
 
 
-def rate_limited(request, exception):
-    """django-ratelimit's answer (SEC-RL): 429, JSON for the API, a page for people."""
+def rate_limited(request, exception, retry_after: int = 60):
+    """django-ratelimit's answer (SEC-RL): 429, JSON for the API, a page for people, and when to come back."""
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": "Too many requests. Try again later."}, status=429)
     else:
         response = render(request, "error.html", {"status": 429, "detail": "Too many attempts."}, status=429)
-    response["Retry-After"] = "60"
+    response["Retry-After"] = str(retry_after)
     return response
 
 

@@ -1,6 +1,6 @@
-"""A fresh database migrated the way `make run` does it has every table, including the rate-limit cache (SEC-RL).
+"""A fresh database migrated the way `make run` does it has every table, including the rate-limit counters (SEC-RL).
 
-The test runner creates cache tables by itself, so only a real `migrate` proves the migration does.
+The test runner creates cache tables by itself, so only a real `migrate` proves the migrations do.
 """
 
 import os
@@ -19,8 +19,8 @@ def test_migrate_on_a_fresh_database_creates_the_rate_limit_table(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     tables = {row[0] for row in sqlite3.connect(tmp_path / "db.sqlite3").execute("SELECT name FROM sqlite_master")}
-    assert "ia_ratelimit_cache" in tables
-    assert "ratelimit" not in tables
+    assert "interview_analyzer_ratelimitcounter" in tables
+    assert "ratelimit" not in tables and "ia_ratelimit_cache" not in tables
 
 
 def test_no_model_change_is_missing_a_migration():

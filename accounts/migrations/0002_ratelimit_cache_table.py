@@ -1,6 +1,7 @@
-"""The database cache table shared by every instance for rate limits (SEC-RL).
+"""Historical: rate limits first counted in a Django DatabaseCache table created here.
 
-Created by a migration so that every database the project migrates (including each test database) has it.
+They now count in ``interview_analyzer.RateLimitCounter`` (see ``interview_analyzer/rate_limit_cache.py``); with no
+database cache configured this step creates nothing. It stays so that the migration history remains linear.
 """
 
 from django.core.management import call_command
