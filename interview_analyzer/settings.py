@@ -254,6 +254,12 @@ REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=1_048_576)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
+# Candidate documents (SEC-UP): per file, per request (multipart overhead included) and per organization.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1_048_576)
+UPLOAD_REQUEST_MAX_BYTES = DOCUMENT_MAX_BYTES + 65_536
+ORGANIZATION_STORAGE_QUOTA_BYTES = env.int("ORGANIZATION_STORAGE_QUOTA_BYTES", default=5 * 1024**3)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # --- Outbound HTTP (SEC-SSRF) ---------------------------------------------------------------------------------------
 OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
 # Loopback targets are refused unless a self-hoster runs e.g. their model server on the same machine.

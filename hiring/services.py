@@ -1,0 +1,311 @@
+"""Every write of the hiring domain, with its rule checks (STYLE 2). Each takes the acting member first.
+
+Objects reach a service already fetched through ``visible_to(actor)`` by the view; services check again that the
+actor may act on them (``_require_visible``), so a direct call cannot reach past ORG-4 or ORG-5.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.models import Membership
+from accounts.roles import Role
+from hiring import uploads
+from hiring.models import VIEW_HIRING, Candidate, Criterion, Decision, Document, Hiring, Interview, InterviewQuestion
+from interview_analyzer.permissions import check_member
+from interview_analyzer.sanitize import MAX_RICH_TEXT_LENGTH, sanitize_rich_text
+
+HIRING_FIELDS = ("title", "description", "status")
+CRITERION_FIELDS = (
+    "name",
+    "description",
+    "good_evidence",
+    "weight",
+    "anchor_1",
+    "anchor_2",
+    "anchor_3",
+    "anchor_4",
+    "anchor_5",
+    "position",
+)
+CANDIDATE_FIELDS = ("name", "email", "phone", "notes", "stage")
+
+
+def _require_visible(actor: Membership, obj) -> None:
+    if not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+
+
+def _manage(actor: Membership, hiring: Hiring) -> None:
+    """Managing a hiring: recruiters and admins anywhere, hiring managers on hirings they own or were given."""
+    check_member(actor, Role.HIRING_MANAGER)
+    _require_visible(actor, hiring)
+
+
+def _clean_description(value: str) -> str:
+    if len(value or "") > MAX_RICH_TEXT_LENGTH:
+        raise ValidationError(_("The description is too long."), code="too_long")
+    return sanitize_rich_text(value)
+
+
+# --- Hirings ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_hiring(*, actor: Membership, title: str, description: str = "", status: str = Hiring.Status.OPEN) -> Hiring:
+    check_member(actor, Role.HIRING_MANAGER)
+    return Hiring.objects.create(
+        organization=actor.organization,
+        title=title.strip(),
+        description=_clean_description(description),
+        status=status,
+        owner=actor,
+    )
+
+
+@transaction.atomic
+def update_hiring(*, actor: Membership, hiring: Hiring, **changes) -> Hiring:
+    """Change the listed fields only (SEC-MASS); description is sanitized on write (SEC-HTML)."""
+    _manage(actor, hiring)
+    unknown = set(changes) - set(HIRING_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    if "description" in changes:
+        changes["description"] = _clean_description(changes["description"])
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+    for name, value in changes.items():
+        setattr(hiring, name, value)
+    hiring.save(update_fields=[*changes, "updated_at"])
+    return hiring
+
+
+def grant_hiring_access(*, actor: Membership, hiring: Hiring, member: Membership) -> None:
+    """Make a hiring manager a member of a hiring (ORG-4): a django-guardian object permission on the hiring."""
+    _manage(actor, hiring)
+    if member.organization_id != hiring.organization_id or not member.is_active:
+        raise ValidationError(_("Only active members of the organization can be added."), code="member")
+    assign_perm(VIEW_HIRING, member.user, hiring)
+
+
+def revoke_hiring_access(*, actor: Membership, hiring: Hiring, member: Membership) -> None:
+    _manage(actor, hiring)
+    remove_perm(VIEW_HIRING, member.user, hiring)
+
+
+def hiring_members(hiring: Hiring):
+    """The memberships granted access to a hiring, besides its owner."""
+    return Membership.objects.filter(
+        organization=hiring.organization,
+        user__hiringuserobjectpermission__content_object=hiring,
+        user__hiringuserobjectpermission__permission__codename=VIEW_HIRING,
+    ).select_related("user")
+
+
+# --- Criteria and the interview kit ---------------------------------------------------------------------------------
+
+
+def _bump_criteria_version(hiring: Hiring) -> None:
+    """Analyses record the criteria version they scored against (AI reproducibility); any change makes a new one."""
+    Hiring.objects.filter(pk=hiring.pk).update(criteria_version=F("criteria_version") + 1)
+    hiring.refresh_from_db(fields=["criteria_version"])
+
+
+@transaction.atomic
+def add_criterion(*, actor: Membership, hiring: Hiring, **fields) -> Criterion:
+    _manage(actor, hiring)
+    unknown = set(fields) - set(CRITERION_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown criterion fields: %s") % ", ".join(sorted(unknown)))
+    if "position" not in fields:
+        fields["position"] = hiring.criteria.count()
+    criterion = Criterion(organization=hiring.organization, hiring=hiring, **fields)
+    criterion.full_clean(exclude=["organization", "hiring"])
+    criterion.save()
+    _bump_criteria_version(hiring)
+    return criterion
+
+
+@transaction.atomic
+def update_criterion(*, actor: Membership, criterion: Criterion, **changes) -> Criterion:
+    _manage(actor, criterion.hiring)
+    unknown = set(changes) - set(CRITERION_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown criterion fields: %s") % ", ".join(sorted(unknown)))
+    for name, value in changes.items():
+        setattr(criterion, name, value)
+    criterion.full_clean(exclude=["organization", "hiring"])
+    criterion.save()
+    _bump_criteria_version(criterion.hiring)
+    return criterion
+
+
+@transaction.atomic
+def delete_criterion(*, actor: Membership, criterion: Criterion) -> None:
+    _manage(actor, criterion.hiring)
+    hiring = criterion.hiring
+    criterion.delete()
+    _bump_criteria_version(hiring)
+
+
+@transaction.atomic
+def add_question(*, actor: Membership, criterion: Criterion, text: str) -> InterviewQuestion:
+    _manage(actor, criterion.hiring)
+    return InterviewQuestion.objects.create(
+        organization=criterion.organization,
+        criterion=criterion,
+        text=text.strip(),
+        position=criterion.questions.count(),
+    )
+
+
+# --- Candidates and documents ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_candidate(
+    *, actor: Membership, hiring: Hiring, name: str, email: str, phone: str = "", notes: str = ""
+) -> Candidate:
+    """Add a candidate to a hiring. The consent request that must follow is the consent app's (CON-1)."""
+    _manage(actor, hiring)
+    candidate = Candidate(
+        organization=hiring.organization,
+        hiring=hiring,
+        name=name.strip(),
+        email=email.strip().lower(),
+        phone=phone.strip(),
+        notes=notes,
+        created_by=actor,
+    )
+    candidate.full_clean(exclude=["organization", "hiring", "created_by"])
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def update_candidate(*, actor: Membership, candidate: Candidate, **changes) -> Candidate:
+    _manage(actor, candidate.hiring)
+    unknown = set(changes) - set(CANDIDATE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    if changes.get("stage") in Decision.Outcome.values:
+        raise ValidationError(_("Hired, rejected and withdrawn are recorded as decisions, with a reason."))
+    for name, value in changes.items():
+        setattr(candidate, name, value)
+    candidate.full_clean(exclude=["organization", "hiring", "created_by"])
+    candidate.save(update_fields=[*changes, "updated_at"])
+    return candidate
+
+
+def organization_storage_used(organization) -> int:
+    return Document.objects.for_operators().filter(organization=organization).aggregate(total=Sum("size"))["total"] or 0
+
+
+@transaction.atomic
+def upload_document(*, actor: Membership, candidate: Candidate, uploaded) -> Document:
+    """Store a candidate document (SEC-UP): size per file, type from the bytes, generated name, organization quota."""
+    _manage(actor, candidate.hiring)
+    if uploaded.size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if uploaded.size > settings.DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            _("Files can be at most %(mb)d MB.") % {"mb": settings.DOCUMENT_MAX_BYTES // 1_048_576}, code="too_large"
+        )
+    kind = uploads.sniff(uploads.read_head(uploaded), uploads.as_stream(uploaded))
+    if kind is None:
+        raise ValidationError(_("Upload a PDF, Word, OpenDocument, RTF or plain-text document."), code="type")
+    used = organization_storage_used(candidate.organization)
+    if used + uploaded.size > settings.ORGANIZATION_STORAGE_QUOTA_BYTES:
+        raise ValidationError(_("Your organization's storage quota is used up."), code="quota")
+    _label, extension, content_type = kind
+    document = Document(
+        organization=candidate.organization,
+        candidate=candidate,
+        original_name=_display_name(uploaded.name),
+        content_type=content_type,
+        extension=extension,
+        size=uploaded.size,
+        uploaded_by=actor,
+    )
+    uploaded.seek(0)
+    document.file.save("ignored", uploaded, save=False)  # upload_to generates the whole name
+    document.save()
+    return document
+
+
+def _display_name(name: str) -> str:
+    """The uploader's file name for display only: no directories, no control characters, bounded length."""
+    base = (name or "document").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip() or "document"
+    return base[:200]
+
+
+@transaction.atomic
+def delete_document(*, actor: Membership, document: Document) -> None:
+    _manage(actor, document.candidate.hiring)
+    name = document.file.name
+    storage = document.file.storage
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Interviews -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_interview(
+    *, actor: Membership, candidate: Candidate, interviewer: Membership, scheduled_at, duration_minutes: int = 45
+) -> Interview:
+    _manage(actor, candidate.hiring)
+    if interviewer.organization_id != candidate.organization_id or not interviewer.is_active:
+        raise ValidationError(_("The interviewer must be an active member of the organization."), code="interviewer")
+    if not 5 <= int(duration_minutes) <= 480:
+        raise ValidationError(_("An interview lasts between 5 minutes and 8 hours."), code="duration")
+    interview = Interview.objects.create(
+        organization=candidate.organization,
+        candidate=candidate,
+        interviewer=interviewer,
+        scheduled_at=scheduled_at,
+        duration_minutes=duration_minutes,
+    )
+    if candidate.stage in (Candidate._meta.get_field("stage").default, "screening"):
+        Candidate.objects.filter(pk=candidate.pk).update(stage="interview")
+    return interview
+
+
+@transaction.atomic
+def reassign_interview(*, actor: Membership, interview: Interview, interviewer: Membership) -> Interview:
+    _manage(actor, interview.candidate.hiring)
+    if interviewer.organization_id != interview.organization_id or not interviewer.is_active:
+        raise ValidationError(_("The interviewer must be an active member of the organization."), code="interviewer")
+    interview.interviewer = interviewer
+    interview.save(update_fields=["interviewer"])
+    return interview
+
+
+# --- Decisions ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_decision(*, actor: Membership, candidate: Candidate, outcome: str, reason: str) -> Decision:
+    """A person records hired, rejected or withdrawn, with a reason (AI-3). Its time starts the retention clock
+    (RET-2). Nothing in the system calls this on its own: only views and the API, on a person's request."""
+    _manage(actor, candidate.hiring)
+    if outcome not in Decision.Outcome.values:
+        raise ValidationError(_("Choose hired, rejected or withdrawn."), code="outcome")
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the decision."), code="reason")
+    decision = Decision.objects.create(
+        organization=candidate.organization,
+        candidate=candidate,
+        outcome=outcome,
+        reason=reason.strip(),
+        decided_by=actor.user,
+        decided_by_email=actor.user.email,
+    )
+    Candidate.objects.filter(pk=candidate.pk).update(stage=outcome)
+    candidate.refresh_from_db(fields=["stage"])
+    return decision
