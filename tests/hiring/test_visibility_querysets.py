@@ -18,9 +18,9 @@ KINDS = {
 }
 # role -> kind -> (sees own, sees other in the org)
 EXPECTED = {
-    Role.ADMIN: {kind: (True, True) for kind in KINDS},
-    Role.RECRUITER: {kind: (True, True) for kind in KINDS},
-    Role.HIRING_MANAGER: {kind: (True, False) for kind in KINDS},
+    Role.ADMIN: dict.fromkeys(KINDS, (True, True)),
+    Role.RECRUITER: dict.fromkeys(KINDS, (True, True)),
+    Role.HIRING_MANAGER: dict.fromkeys(KINDS, (True, False)),
     Role.INTERVIEWER: {
         "hiring": (True, False),
         "criterion": (True, False),
