@@ -23,11 +23,18 @@ def counts():
     return Organization.objects.count(), User.objects.count(), Membership.objects.count()
 
 
+def hiring_counts():
+    from hiring.models import Candidate, Decision, Hiring, Interview
+
+    return [model.objects.count() for model in (Hiring, Candidate, Interview, Decision)]
+
+
 def test_seed_creates_two_organizations_with_every_role_and_is_idempotent():
     logins = json.loads(seed("--json"))
-    first = counts()
+    first = counts(), hiring_counts()
     seed()
-    assert counts() == first == (2, 8, 8)
+    assert (counts(), hiring_counts()) == first
+    assert first[0] == (2, 8, 8)
     assert {row["organization"] for row in logins} == {"Acme Recruiting", "Globex Talent"}
     for organization in ("Acme Recruiting", "Globex Talent"):
         roles = sorted(row["role"] for row in logins if row["organization"] == organization)
@@ -43,6 +50,22 @@ def test_every_printed_login_works_and_lands_in_its_organization(client):
         assert me["organization"]["name"] == row["organization"]
         assert me["verified"] is True
         client.logout()
+
+
+def test_each_organization_gets_hirings_candidates_an_interview_for_the_interviewer_and_a_decision():
+    from hiring.models import Candidate, Decision, Hiring, Interview
+
+    seed()
+    for name in ("Acme Recruiting", "Globex Talent"):
+        organization = Organization.objects.get(name=name)
+        assert Hiring.objects.for_operators().filter(organization=organization).count() == 2
+        stages = set(
+            Candidate.objects.for_operators().filter(organization=organization).values_list("stage", flat=True)
+        )
+        assert {"applied", "screening", "interview", "offer", "rejected"} <= stages
+        interviewer = Membership.objects.get(organization=organization, role="interviewer")
+        assert Interview.objects.visible_to(interviewer).exists()
+        assert Decision.objects.for_operators().filter(organization=organization).count() == 1
 
 
 def test_human_readable_output_lists_the_logins():

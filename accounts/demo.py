@@ -1,14 +1,4 @@
-"""``manage.py seed_demo [--json]``: a living demo on the embedded default.
-
-Idempotent: running it again changes nothing that is already there. It refuses to run in production, because its
-passwords are printed and public. Each domain adds its demo data through ``SEED_STEPS`` below.
-"""
-
-import json
-
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+"""Demo organizations and people for ``seed_demo``: idempotent; the passwords are public by design."""
 
 from accounts import legal
 from accounts.models import DpaAcceptance, Organization, Plan
@@ -49,33 +39,3 @@ def seed_accounts() -> list[dict]:
         if latest is None or latest.version != legal.CURRENT_DPA_VERSION:
             accept_current_dpa(actor=admin)
     return logins
-
-
-# Later domains append their seed functions; each takes no arguments and is idempotent.
-SEED_STEPS = []
-
-
-class Command(BaseCommand):
-    help = "Create (or refresh) the demo organizations, users and data. Refuses to run in production."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--json", action="store_true", help="Print the demo logins as JSON.")
-
-    def handle(self, *args, **options):
-        if settings.IS_PRODUCTION:
-            raise CommandError("seed_demo refuses to run with DJANGO_ENV=production: its passwords are public.")
-        with transaction.atomic():
-            logins = seed_accounts()
-            for step in SEED_STEPS:
-                step()
-        if options["json"]:
-            self.stdout.write(json.dumps(logins, indent=2))
-            return
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ with:"))
-        current = None
-        for login in logins:
-            if login["organization"] != current:
-                current = login["organization"]
-                self.stdout.write(f"\n  {current}")
-            self.stdout.write(f"    {login['role']:<15} {login['email']:<32} {login['password']}")
-        self.stdout.write("")
