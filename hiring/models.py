@@ -48,8 +48,12 @@ class HiringQuerySet(TenantQuerySet):
         return self.filter(hiring_visibility(member)).distinct()
 
     def with_pipeline_counts(self):
-        stages = {f"count_{stage}": models.Count("candidates", filter=Q(candidates__stage=stage)) for stage in Stage}
-        return self.annotate(candidate_count=models.Count("candidates"), **stages)
+        # distinct: the visibility join (one row per grant) must not multiply the counts.
+        stages = {
+            f"count_{stage}": models.Count("candidates", filter=Q(candidates__stage=stage), distinct=True)
+            for stage in Stage
+        }
+        return self.annotate(candidate_count=models.Count("candidates", distinct=True), **stages)
 
 
 class Hiring(TenantModel):

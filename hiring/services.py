@@ -16,6 +16,7 @@ from accounts.roles import Role
 from hiring import uploads
 from hiring.models import VIEW_HIRING, Candidate, Criterion, Decision, Document, Hiring, Interview, InterviewQuestion
 from interview_analyzer.permissions import check_member
+from interview_analyzer.public_ids import new_public_id
 from interview_analyzer.sanitize import MAX_RICH_TEXT_LENGTH, sanitize_rich_text
 
 HIRING_FIELDS = ("title", "description", "status")
@@ -222,6 +223,7 @@ def upload_document(*, actor: Membership, candidate: Candidate, uploaded) -> Doc
         raise ValidationError(_("Your organization's storage quota is used up."), code="quota")
     _label, extension, content_type = kind
     document = Document(
+        public_id=new_public_id("doc"),  # the generated storage name is built from it, before the first save
         organization=candidate.organization,
         candidate=candidate,
         original_name=_display_name(uploaded.name),

@@ -391,6 +391,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status"; fixed enum names keep the schema valid as APIs are added.
+    "ENUM_NAME_OVERRIDES": {
+        "HiringStatusEnum": "hiring.models.Hiring.Status",
+        "InterviewStatusEnum": "hiring.models.Interview.Status",
+        "StageEnum": "hiring.models.Stage",
+        "SettableStageEnum": "hiring.serializers.SETTABLE_STAGES",
+    },
 }
 
 # --- Internationalization -------------------------------------------------------------------------------------------
