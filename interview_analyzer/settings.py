@@ -419,5 +419,9 @@ LOGGING = {
     "formatters": {"json": {"()": "interview_analyzer.logging.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The Azure SDK logs every HTTP exchange at INFO; only problems are worth a line.
+        "azure": {"level": "WARNING"},
+    },
 }

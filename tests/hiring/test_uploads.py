@@ -80,9 +80,14 @@ def stored_files(prefix: str) -> list[str]:
         directories, files = default_storage.listdir(prefix)
     except FileNotFoundError:
         return []
-    found = [f"{prefix}/{name}" for name in files]
+
+    # FileSystemStorage lists names relative to the prefix; django-storages' AzureStorage lists full names.
+    def full(name: str) -> str:
+        return name.rstrip("/") if name.startswith(prefix + "/") else f"{prefix}/{name.rstrip('/')}"
+
+    found = [full(name) for name in files]
     for directory in directories:
-        found += stored_files(f"{prefix}/{directory}")
+        found += stored_files(full(directory))
     return found
 
 
