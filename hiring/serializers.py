@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Membership
+from hiring import services
 from hiring.models import Candidate, Criterion, Decision, Document, Hiring, Interview, InterviewQuestion, Stage
 
 # The stages a person may set by hand; hired, rejected and withdrawn are decisions, recorded with a reason (AI-3).
@@ -104,21 +105,8 @@ class CriterionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Criterion
-        fields = [
-            "id",
-            "hiring",
-            "name",
-            "description",
-            "good_evidence",
-            "weight",
-            "anchor_1",
-            "anchor_2",
-            "anchor_3",
-            "anchor_4",
-            "anchor_5",
-            "position",
-            "questions",
-        ]
+        # The service's list of criterion fields is the one source of what a criterion holds.
+        fields = ["id", "hiring", *services.CRITERION_FIELDS, "questions"]
         read_only_fields = fields
 
 
