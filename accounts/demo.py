@@ -22,7 +22,7 @@ def seed_accounts() -> list[dict]:
     for name, domain, plan in DEMO_ORGANIZATIONS:
         organization = Organization.objects.filter(name=name).order_by("pk").first()
         if organization is None:
-            organization = Organization.objects.create(name=name, plan=plan)
+            organization = Organization.objects.create(name=name, plan=plan, privacy_contact_email=f"privacy@{domain}")
         elif organization.plan != plan:
             organization.plan = plan
             organization.save(update_fields=["plan"])

@@ -1,7 +1,9 @@
 """Users, organizations and memberships: the tenant root every other app stands on (ID-1, ORG-1, ORG-5)."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -102,12 +104,30 @@ PLAN_FEATURES = {
 }
 
 
+def validate_retention_days(value: int) -> None:
+    if value < settings.RETENTION_MIN_DAYS:
+        raise ValidationError(
+            _("The retention period cannot be shorter than %(days)d days."),
+            params={"days": settings.RETENTION_MIN_DAYS},
+        )
+
+
 class Organization(models.Model):
     """A customer: the data controller for its candidates, and the unit of tenant isolation (ORG-5)."""
 
     public_id = PublicIdField("org")
     name = models.CharField(_("name"), max_length=200)
     plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices, default=Plan.FREE, editable=False)
+    # RET-1: one retention period per organization, counted from the hiring decision (RET-2). The floor is a
+    # setting (RETENTION_MIN_DAYS, 30 by default); the candidate's consent page states the period (CON-2).
+    retention_days = models.PositiveIntegerField(
+        _("retention period (days)"),
+        default=365,
+        validators=[validate_retention_days],
+        help_text=_("How long candidate data is kept after the hiring decision."),
+    )
+    # The controller's contact for data-subject requests, shown to candidates (CON-2, RET-6).
+    privacy_contact_email = models.EmailField(_("privacy contact email"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = OrganizationQuerySet.as_manager()

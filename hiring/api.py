@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from accounts.roles import Role
+from consent import services as consent_services
 from hiring import serializers as s
 from hiring import services
 from hiring.models import Candidate, Criterion, Decision, Document, Hiring, Interview
@@ -141,7 +142,7 @@ class CriterionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, HiringD
 
 # --- Candidates -----------------------------------------------------------------------------------------------------
 
-_INTERVIEWER_CANDIDATE_NOTE = "Interviewers receive only id, hiring, name and stage (ORG-4)."
+_INTERVIEWER_CANDIDATE_NOTE = "Interviewers receive only id, hiring, name, stage and consent (ORG-4, CON-4)."
 
 
 @extend_schema_view(
@@ -167,10 +168,12 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, HiringD
         return s.CandidateSerializer
 
     def refine_queryset(self, queryset):
-        return queryset.select_related("hiring", "created_by")
+        return queryset.select_related("hiring", "created_by", "consent")
 
     def create(self, request):
-        candidate = services.add_candidate(actor=self.member, **self.validated(s.CandidateCreateSerializer))
+        # Adding a candidate asks for their consent in the same transaction (CON-1).
+        fields = self.validated(s.CandidateCreateSerializer)
+        candidate = consent_services.add_candidate(actor=self.member, language=request.LANGUAGE_CODE, **fields)
         return self.respond(candidate, status.HTTP_201_CREATED)
 
     def partial_update(self, request, public_id):

@@ -143,28 +143,57 @@ class CriterionFilterSerializer(serializers.Serializer):
 # --- Candidates -----------------------------------------------------------------------------------------------------
 
 
+class CandidateConsentSerializer(serializers.Serializer):
+    """The candidate's consent for their hiring, as recruiters see it (CON-6); kept by the consent app."""
+
+    id = serializers.CharField(source="public_id", read_only=True)
+    status = serializers.ChoiceField(
+        source="display_status",
+        choices=["pending", "accepted", "declined", "withdrawn", "expired"],  # consent.models.DISPLAY_STATUSES,
+        read_only=True,
+        help_text="expired: still unanswered and the link has lapsed (resend it).",
+    )
+    responded_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    withdrawn_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
 class CandidateSerializer(serializers.ModelSerializer):
     """Everything about a candidate, for hiring managers and above."""
 
     id = serializers.CharField(source="public_id", read_only=True)
     hiring = public_id_of("hiring")
     created_by = public_id_of("created_by", allow_null=True, help_text="Public id of the membership.")
+    consent = CandidateConsentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Candidate
-        fields = ["id", "hiring", "name", "email", "phone", "notes", "stage", "created_by", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "hiring",
+            "name",
+            "email",
+            "phone",
+            "notes",
+            "stage",
+            "consent",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
 class CandidateForInterviewerSerializer(serializers.ModelSerializer):
-    """The minimum an interviewer needs to run an interview (ORG-4): no email, phone or notes."""
+    """The minimum an interviewer needs to run an interview (ORG-4): no email, phone or notes; consent, because
+    without it there is nothing to record (CON-4)."""
 
     id = serializers.CharField(source="public_id", read_only=True)
     hiring = public_id_of("hiring")
+    consent = CandidateConsentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Candidate
-        fields = ["id", "hiring", "name", "stage"]
+        fields = ["id", "hiring", "name", "stage", "consent"]
         read_only_fields = fields
 
 

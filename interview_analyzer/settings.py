@@ -139,6 +139,10 @@ RATE_LIMITS = {
     "signup": {"ip": env.str("RATE_LIMIT_SIGNUP_IP", default="10/h"), "account": "5/h"},
     "password_reset": {"ip": env.str("RATE_LIMIT_RESET_IP", default="10/h"), "account": "5/h"},
     "verification_resend": {"ip": env.str("RATE_LIMIT_RESEND_IP", default="10/h"), "account": "3/h"},
+    # "account" is the consent request: a recruiter resends one candidate's link at most 3 times an hour (CON-6).
+    "consent_resend": {"ip": env.str("RATE_LIMIT_CONSENT_RESEND_IP", default="60/h"), "account": "3/h"},
+    # The candidate's answers on the public consent page; "account" is the link itself.
+    "consent_response": {"ip": env.str("RATE_LIMIT_CONSENT_RESPONSE_IP", default="30/10m"), "account": "10/10m"},
 }
 
 # --- Identity (ID-1, ID-4, ID-6) -----------------------------------------------------------------------------------
@@ -258,6 +262,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1_048_576)
 UPLOAD_REQUEST_MAX_BYTES = DOCUMENT_MAX_BYTES + 65_536
 ORGANIZATION_STORAGE_QUOTA_BYTES = env.int("ORGANIZATION_STORAGE_QUOTA_BYTES", default=5 * 1024**3)
+
+# --- Consent and retention (CON-1, RET-1) ---------------------------------------------------------------------------
+# How long a consent link stays valid; resending issues a new link and voids the old one (CON-6).
+CONSENT_LINK_TTL_DAYS = env.int("CONSENT_LINK_TTL_DAYS", default=14)
+# The shortest retention period an organization may choose (RET-1).
+RETENTION_MIN_DAYS = env.int("RETENTION_MIN_DAYS", default=30)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Outbound HTTP (SEC-SSRF) ---------------------------------------------------------------------------------------
@@ -397,6 +407,7 @@ SPECTACULAR_SETTINGS = {
         "InterviewStatusEnum": "hiring.models.Interview.Status",
         "StageEnum": "hiring.models.Stage",
         "SettableStageEnum": "hiring.serializers.SETTABLE_STAGES",
+        "ConsentStatusEnum": "consent.models.DISPLAY_STATUSES",
     },
 }
 

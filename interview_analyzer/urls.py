@@ -15,6 +15,7 @@ admin.site.site_title = "Interview Analyzer operations"
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("hiring.api_urls")),
+    path("", include("consent.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include(accounts_urls)),
     path("", include("hiring.urls")),
+    path("", include("consent.urls")),
     path("legal/", include(accounts_urls.legal_urlpatterns)),
     path("api/v1/", include(api_v1)),
     path(settings.ADMIN_URL, admin.site.urls),

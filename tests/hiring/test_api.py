@@ -366,13 +366,15 @@ def test_interviewer_sees_only_the_minimum_of_their_interviews_candidates(world)
     client = session_for(world.org.interviewer)
     listing = results(client.get(CANDIDATES))
     assert [row["id"] for row in listing] == [world.own_candidate.public_id]
-    assert set(listing[0]) == {"id", "hiring", "name", "stage"}
+    # consent: without it there is nothing to record (CON-4), so the interviewer must see it.
+    assert set(listing[0]) == {"id", "hiring", "name", "stage", "consent"}
     one = client.get(detail(CANDIDATES, world.own_candidate)).json()
     assert one == {
         "id": world.own_candidate.public_id,
         "hiring": world.own.public_id,
         "name": "Ada Own",
         "stage": "hired",
+        "consent": None,  # the world's candidates were made without the consent app
     }
     assert client.get(detail(CANDIDATES, world.other_candidate)).status_code == 404
     assert results(client.get(DECISIONS)) == []

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from consent import views
+
+app_name = "consent"
+
+urlpatterns = [
+    # The candidate's one-time consent link, and later their withdrawal portal (CON-2, CON-5). No sign-in.
+    path("consent/<str:token>/", views.candidate_link, name="link"),
+]

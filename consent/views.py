@@ -1,0 +1,130 @@
+"""The candidate's pages (CON-2, CON-3, CON-5): no sign-in, the link's token is the only credential.
+
+One URL serves a link through its life: the consent page while the request waits, the portal (status and
+withdrawal) for a portal link, and a plain explanation for a link that is unknown, used, replaced or expired — a
+page with a 4xx status, never an error screen, and never a change. Thin: ``consent.services`` decides everything.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from accounts import rate_limits
+from consent import services
+from consent.forms import DeclineForm
+from consent.models import ConsentStatus, LinkPurpose
+from consent.presentation import candidate_page_context
+from interview_analyzer.secret_tokens import hash_secret
+from interview_analyzer.views import rate_limited
+
+REFUSED_STATUS = {
+    services.LinkRefused.UNKNOWN: 404,
+    services.LinkRefused.USED: 410,
+    services.LinkRefused.REPLACED: 410,
+    services.LinkRefused.EXPIRED: 410,
+    services.LinkRefused.CLOSED: 409,
+}
+
+
+def _language(request, consent) -> str:
+    chosen = request.GET.get("lang") or request.POST.get("lang") or ""
+    codes = {code for code, _name in settings.LANGUAGES}
+    if chosen in codes:
+        return chosen
+    return consent.language if consent is not None else translation.get_language()
+
+
+def _private(response):
+    """The page carries a credential in its URL: never cached, never indexed, never sent on as a referrer."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _refused(request, refusal: services.LinkRefused, *, language: str):
+    services.note_refused_link(refusal)
+    consent = refusal.consent
+    with translation.override(language):
+        response = render(
+            request,
+            "consent/link_refused.html",
+            {
+                "reason": refusal.reason,
+                "consent": consent,
+                "organization": consent.organization if consent else None,
+                "lang": language,
+            },
+            status=REFUSED_STATUS[refusal.reason],
+        )
+    return _private(response)
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def candidate_link(request, token):
+    try:
+        opened = services.open_link(token)
+    except services.LinkRefused as refusal:
+        return _refused(request, refusal, language=_language(request, refusal.consent))
+    consent = opened.consent
+    language = _language(request, consent)
+    form = DeclineForm()
+    status = 200
+    done = None
+    portal_token = None
+    refused_action = None
+    if request.method == "POST":
+        wait = rate_limits.check(request, "consent_response", hash_secret(token))
+        if wait:
+            return _private(rate_limited(request, None, retry_after=wait))
+        action = request.POST.get("action")
+        try:
+            if opened.purpose == LinkPurpose.CONSENT and action == "accept":
+                consent, portal_token = services.accept(token)
+                done = "accepted"
+            elif opened.purpose == LinkPurpose.CONSENT and action == "decline":
+                form = DeclineForm(request.POST)
+                if form.is_valid():
+                    consent = services.decline(token, message=form.cleaned_data["message"])
+                    done = "declined"
+                else:
+                    status = 400
+            elif opened.purpose == LinkPurpose.PORTAL and action == "withdraw":
+                consent = services.withdraw(token)
+                done = "withdrawn"
+            else:
+                status = 400
+                refused_action = _("This link does not offer that action.")
+        except services.LinkRefused as refusal:
+            return _refused(request, refusal, language=language)
+        except ValidationError as error:
+            form = DeclineForm(request.POST)
+            form.is_valid()
+            form.add_error("message", error)
+            status = 400
+    with translation.override(language):
+        context = candidate_page_context(consent, language=language)
+    context.update(
+        {
+            "form": form,
+            "done": done,
+            "purpose": opened.purpose,
+            "portal_token": portal_token,
+            "token": token,
+            "refused_action": refused_action,
+            "statuses": ConsentStatus,
+        }
+    )
+    template = "consent/portal.html" if opened.purpose == LinkPurpose.PORTAL else "consent/request.html"
+    if done:
+        template = "consent/answered.html"
+    with translation.override(language):
+        response = render(request, template, context, status=status)
+    return _private(response)
