@@ -17,8 +17,11 @@ def _ip_key(group, request):
     return client_ip(request)
 
 
-def check(request, flow: str, account: str | None) -> int | None:
-    """Count this request against ``flow``'s limits; return seconds to wait if any limit is exceeded, else None."""
+def check(request, flow: str, account: str | None, *, methods: tuple[str, ...] = ("POST",)) -> int | None:
+    """Count this request against ``flow``'s limits; return seconds to wait if any limit is exceeded, else None.
+
+    Only requests with one of ``methods`` count (POST by default; chunk uploads count PUT).
+    """
     rates = settings.RATE_LIMITS[flow]
     waits = []
     keys = [("ip", _ip_key)]
@@ -28,7 +31,7 @@ def check(request, flow: str, account: str | None) -> int | None:
         normalized = account.strip().casefold()
         keys.append(("account", lambda group, request: normalized))
     for kind, key in keys:
-        usage = get_usage(request, group=f"{flow}:{kind}", key=key, rate=rates[kind], method=("POST",), increment=True)
+        usage = get_usage(request, group=f"{flow}:{kind}", key=key, rate=rates[kind], method=methods, increment=True)
         if usage and usage["should_limit"]:
             waits.append(max(int(usage["time_left"]), 1))
     return max(waits) if waits else None

@@ -1,1 +1,331 @@
-"""Recordings, transcripts, scores, feedback and the AI call audit (SPEC section 7). Built by the AI issue."""
+"""Recordings, analyses and their results, human review, and the AI call audit (SPEC section 7, AI-1…AI-9).
+
+A recording belongs to one interview and arrives as numbered chunks (idempotent per index, checksummed). Completing
+it starts an ``Analysis``: one pipeline run with its provider, model, prompt version and criteria version recorded
+(reproducibility), and one ``AnalysisStep`` row per step holding that step's state and failure reason. The results
+(transcript turns, question/answer pairs, scores with evidence, feedback) hang off the analysis, so a new run never
+rewrites an earlier one's approved results. Every score and feedback item is a draft until a person approves or edits
+it (AI-3). ``AICall`` is the app's audit table (AI-8): one row per provider call, holding no transcript text and no
+foreign key to candidate data, so it survives the candidate's erasure without keeping anything personal.
+
+Visibility (ORG-4) follows the interview: whoever may see the interview may see its recording and analysis.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership
+from hiring.models import Candidate, Criterion, Interview
+from interview_analyzer.public_ids import PublicIdField
+from interview_analyzer.tenancy import TenantModel, TenantQuerySet
+
+SPEAKERS = [("interviewer", _("Interviewer")), ("candidate", _("Candidate"))]
+
+
+class InterviewScopedQuerySet(TenantQuerySet):
+    """Rows reached through an interview: visible exactly when the interview is (ORG-4)."""
+
+    interview_path = "interview"
+
+    def restrict_to(self, member):
+        visible = Interview.objects.filter(organization_id=member.organization_id).restrict_to(member)
+        return self.filter(**{f"{self.interview_path}__in": visible.values("pk")})
+
+
+def _scoped(path: str):
+    return type(f"Scoped{path.title().replace('__', '')}QuerySet", (InterviewScopedQuerySet,), {"interview_path": path})
+
+
+def chunk_upload_to(instance, filename):
+    """Generated names only (SEC-UP): never anything the client sent."""
+    recording = instance.recording
+    return f"recordings/{recording.organization.public_id}/{recording.public_id}/chunk-{instance.index:06d}.bin"
+
+
+def merged_upload_to(instance, filename):
+    return f"recordings/{instance.organization.public_id}/{instance.public_id}/merged.{instance.merged_format or 'bin'}"
+
+
+class Recording(TenantModel):
+    """The audio of one interview, received in chunks (SPEC section 0, SEC-UP)."""
+
+    class Status(models.TextChoices):
+        RECEIVING = "receiving", _("Receiving")
+        COMPLETE = "complete", _("Complete")
+
+    public_id = PublicIdField("rec")
+    interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="recording")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVING)
+    created_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    chunk_count = models.PositiveIntegerField(default=0)
+    total_bytes = models.PositiveBigIntegerField(default=0)
+    merged = models.FileField(upload_to=merged_upload_to, blank=True, max_length=300)
+    merged_format = models.CharField(max_length=20, blank=True)
+    merged_bytes = models.PositiveBigIntegerField(default=0)
+    codec = models.CharField(max_length=40, blank=True)
+    duration_seconds = models.FloatField(null=True, blank=True)
+
+    objects = _scoped("interview").as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Recording {self.public_id}"
+
+
+class RecordingChunk(TenantModel):
+    """One numbered piece of a recording. A chunk is written once; the same bytes again are a no-op."""
+
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=chunk_upload_to, max_length=300)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = _scoped("recording__interview").as_manager()
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [models.UniqueConstraint(fields=["recording", "index"], name="ai_one_chunk_per_index")]
+
+    def __str__(self):
+        return f"Chunk {self.index} of {self.recording_id}"
+
+
+class Analysis(TenantModel):
+    """One run of the pipeline over a recording, with everything needed to reproduce it (AI-2, AI-9)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready for review")
+        FAILED = "failed", _("Failed")
+        STOPPED = "stopped", _("Stopped: no consent")
+
+    public_id = PublicIdField("ana")
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="analyses")
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="analyses")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    failure_reason = models.CharField(max_length=500, blank=True)
+    provider = models.CharField(max_length=20)
+    model = models.CharField(max_length=100)
+    prompt_version = models.CharField(max_length=40)
+    criteria_version = models.PositiveIntegerField()
+    speech_engine = models.CharField(max_length=100, blank=True)
+    speaker_confidence = models.CharField(max_length=10, blank=True)
+    created_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = _scoped("interview").as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "analyses"
+
+    def __str__(self):
+        return f"Analysis {self.public_id} ({self.status})"
+
+
+class Step(models.TextChoices):
+    """The pipeline's steps, in order; one Dramatiq actor each (ai_analysis.actors)."""
+
+    MERGE = "merge", _("Merge audio")
+    TRANSCRIBE = "transcribe", _("Transcribe")
+    STRUCTURE = "structure", _("Find questions and answers")
+    SCORE = "score", _("Score against the criteria")
+    FEEDBACK = "feedback", _("Draft feedback")
+
+
+STEP_ORDER = [Step.MERGE, Step.TRANSCRIBE, Step.STRUCTURE, Step.SCORE, Step.FEEDBACK]
+
+
+class AnalysisStep(TenantModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        STOPPED = "stopped", _("Stopped")
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="steps")
+    name = models.CharField(max_length=20, choices=Step.choices)
+    position = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    failure_reason = models.CharField(max_length=500, blank=True)
+
+    objects = _scoped("analysis__interview").as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["analysis", "name"], name="ai_one_row_per_step")]
+
+    def __str__(self):
+        return f"{self.name}: {self.status}"
+
+
+class TranscriptTurn(TenantModel):
+    """One speaker turn. The speaker label is the machine's guess until a person corrects it."""
+
+    public_id = PublicIdField("turn")
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="turns")
+    index = models.PositiveIntegerField()
+    speaker = models.CharField(max_length=20, choices=SPEAKERS)
+    machine_speaker = models.CharField(max_length=20, choices=SPEAKERS)
+    speaker_confidence = models.CharField(max_length=10, default="low")
+    start_s = models.FloatField()
+    end_s = models.FloatField()
+    text = models.TextField()
+    corrected_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    corrected_at = models.DateTimeField(null=True, blank=True)
+
+    objects = _scoped("analysis__interview").as_manager()
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [models.UniqueConstraint(fields=["analysis", "index"], name="ai_one_turn_per_index")]
+
+    def __str__(self):
+        return f"{self.speaker} {self.start_s:.1f}s"
+
+
+class QuestionAnswer(TenantModel):
+    """A question and the candidate turns answering it (AI-1), by turn index."""
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="pairs")
+    index = models.PositiveIntegerField()
+    question_turn = models.PositiveIntegerField(null=True, blank=True)
+    answer_turns = models.JSONField(default=list)
+
+    objects = _scoped("analysis__interview").as_manager()
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [models.UniqueConstraint(fields=["analysis", "index"], name="ai_one_pair_per_index")]
+
+
+class Review(models.TextChoices):
+    """AI-3: nothing the AI produced reaches comparisons, exports or candidates until a person approved it."""
+
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Score(TenantModel):
+    """The score of one criterion in one analysis, with the evidence it rests on (AI-1, AI-3, AI-4)."""
+
+    public_id = PublicIdField("scr")
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    criterion_name = models.CharField(max_length=200)  # as it was when scored
+    value = models.PositiveSmallIntegerField(null=True, blank=True)  # 1..5; None: insufficient evidence
+    rationale = models.TextField(blank=True)
+    machine_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    machine_rationale = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Review.choices, default=Review.DRAFT)
+    edited = models.BooleanField(default=False)
+    reviewed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Set when a speaker correction removed evidence from this score: a person must look at it again.
+    needs_recheck = models.BooleanField(default=False)
+
+    objects = _scoped("analysis__interview").as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["analysis", "criterion"], name="ai_one_score_per_criterion"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=1, value__lte=5), name="ai_score_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(reviewed_at__isnull=False), name="ai_reviewed_score_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_name}: {self.value}"
+
+
+class Evidence(TenantModel):
+    """A verbatim quote from a candidate turn that a score rests on (AI-1, AI-4)."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence")
+    turn = models.ForeignKey(TranscriptTurn, on_delete=models.CASCADE, related_name="evidence")
+    quote = models.TextField()
+    start_s = models.FloatField()
+    end_s = models.FloatField()
+
+    objects = _scoped("score__analysis__interview").as_manager()
+
+    class Meta:
+        ordering = ["start_s", "pk"]
+
+
+class Feedback(TenantModel):
+    """Drafted feedback: for the recruiter, or for the candidate after the AI-7 guardrail."""
+
+    class Audience(models.TextChoices):
+        RECRUITER = "recruiter", _("For the recruiting team")
+        CANDIDATE = "candidate", _("For the candidate")
+
+    public_id = PublicIdField("fb")
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="feedback")
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    text = models.TextField()
+    machine_text = models.TextField()
+    used_fallback = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Review.choices, default=Review.DRAFT)
+    edited = models.BooleanField(default=False)
+    reviewed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = _scoped("analysis__interview").as_manager()
+
+    class Meta:
+        ordering = ["audience"]
+        constraints = [models.UniqueConstraint(fields=["analysis", "audience"], name="ai_one_feedback_per_audience")]
+
+
+class AICallQuerySet(TenantQuerySet):
+    def restrict_to(self, member):
+        from accounts.roles import Role
+
+        return self if member.role == Role.ADMIN else self.none()
+
+
+class AICall(TenantModel):
+    """AI-8: one row per provider call. No transcript text, no link to candidate rows (it outlives their erasure)."""
+
+    purpose = models.CharField(max_length=30)
+    provider = models.CharField(max_length=20)
+    model = models.CharField(max_length=100)
+    interview_public_id = models.CharField(max_length=40, blank=True)
+    analysis_public_id = models.CharField(max_length=40, blank=True)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    duration_ms = models.PositiveIntegerField()
+    input_tokens = models.PositiveIntegerField(null=True, blank=True)
+    output_tokens = models.PositiveIntegerField(null=True, blank=True)
+    audio_seconds = models.FloatField(null=True, blank=True)
+    outcome = models.CharField(max_length=60)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AICallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.purpose} via {self.provider}/{self.model}: {self.outcome}"

@@ -103,6 +103,19 @@ _OPENER = re.compile(
 )
 
 
+# Speech recognisers (pocketsphinx among them) write no punctuation, so a question rarely starts a "sentence". In
+# unpunctuated text a turn asks when one of these prompts occurs anywhere in it: multi-word forms only, so that a
+# statement such as "that's what we did" does not count.
+_INLINE_PROMPT = re.compile(
+    r"\b(?:can you|could you|would you|will you|do you|did you|have you|are you|tell me|tell us|walk me through|"
+    r"walk us through|talk me through|take me through|give me an example|describe a|describe how|"
+    r"(?:how|what|why|when|where|which) (?:did|do|does|would|could|have|has|can|is|was|are|were|will)|"
+    r"kan du|skulle du|har du|berätta|hur (?:gjorde|har|skulle|kan)|vad (?:gjorde|har|skulle))\b",
+    re.IGNORECASE,
+)
+_PUNCTUATION = re.compile(r"[.!?;:]")
+
+
 def _normalise_apostrophes(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2018", "'")
 
@@ -116,7 +129,7 @@ def is_question(text: str) -> bool:
         body = _LEAD_IN.sub("", sentence.strip())
         if body and _OPENER.match(body):
             return True
-    return False
+    return not _PUNCTUATION.search(text) and bool(_INLINE_PROMPT.search(text))
 
 
 def pair_questions_and_answers(turns: Iterable[Turn]) -> list[QAPair]:

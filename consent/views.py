@@ -6,20 +6,24 @@ page with a 4xx status, never an error screen, and never a change. Thin: ``conse
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import rate_limits
+from accounts.roles import Role
 from consent import services
 from consent.forms import DeclineForm
-from consent.models import ConsentStatus, LinkPurpose
+from consent.models import ConsentRequest, ConsentStatus, LinkPurpose
 from consent.presentation import candidate_page_context
+from interview_analyzer.permissions import member_required
 from interview_analyzer.secret_tokens import hash_secret
+from interview_analyzer.tenancy import get_visible_or_404
 from interview_analyzer.views import rate_limited
 
 REFUSED_STATUS = {
@@ -40,9 +44,11 @@ def _language(request, consent) -> str:
 
 
 def _private(response):
-    """The page carries a credential in its URL: never cached, never indexed, never sent on as a referrer."""
+    """The page carries a credential in its URL: never cached, never indexed, never sent to another site as a
+    referrer. ``same-origin`` rather than ``no-referrer``: with the latter, browsers send ``Origin: null`` on the
+    page's own form and Django's CSRF check refuses the candidate's answer."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -128,3 +134,24 @@ def candidate_link(request, token):
     with translation.override(language):
         response = render(request, template, context, status=status)
     return _private(response)
+
+
+@member_required(Role.HIRING_MANAGER)
+@require_POST
+def resend(request, public_id):
+    """Email the candidate a new consent link; the old one stops working (CON-6). Three an hour per candidate."""
+    consent = get_visible_or_404(ConsentRequest, request.member, public_id)
+    wait = rate_limits.check(request, "consent_resend", consent.public_id)
+    if wait:
+        return rate_limited(request, None, retry_after=wait)
+    try:
+        services.resend(actor=request.member, consent=consent)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("A new link was emailed to %(email)s. The previous link no longer works.")
+            % {"email": consent.candidate.email},
+        )
+    return redirect("hiring:candidate_detail", public_id=consent.candidate.public_id)

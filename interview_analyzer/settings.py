@@ -141,6 +141,8 @@ RATE_LIMITS = {
     "verification_resend": {"ip": env.str("RATE_LIMIT_RESEND_IP", default="10/h"), "account": "3/h"},
     # "account" is the consent request: a recruiter resends one candidate's link at most 3 times an hour (CON-6).
     "consent_resend": {"ip": env.str("RATE_LIMIT_CONSENT_RESEND_IP", default="60/h"), "account": "3/h"},
+    # Recording chunk uploads (PUT); "account" is the recording: 5-second chunks are 12 a minute, resuming bursts.
+    "recording_chunk": {"ip": env.str("RATE_LIMIT_RECORDING_CHUNK_IP", default="600/m"), "account": "240/m"},
     # The candidate's answers on the public consent page; "account" is the link itself.
     "consent_response": {"ip": env.str("RATE_LIMIT_CONSENT_RESPONSE_IP", default="30/10m"), "account": "10/10m"},
 }
@@ -263,6 +265,11 @@ DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1_048_576)
 UPLOAD_REQUEST_MAX_BYTES = DOCUMENT_MAX_BYTES + 65_536
 ORGANIZATION_STORAGE_QUOTA_BYTES = env.int("ORGANIZATION_STORAGE_QUOTA_BYTES", default=5 * 1024**3)
 
+# --- Recordings (SEC-UP): one chunk, one recording; every recording also counts against the organization's quota
+RECORDING_CHUNK_MAX_BYTES = env.int("RECORDING_CHUNK_MAX_BYTES", default=8 * 1024**2)
+RECORDING_MAX_BYTES = env.int("RECORDING_MAX_BYTES", default=1024**3)
+RECORDING_MAX_CHUNKS = env.int("RECORDING_MAX_CHUNKS", default=10_000)
+
 # --- Consent and retention (CON-1, RET-1) ---------------------------------------------------------------------------
 # How long a consent link stays valid; resending issues a new link and voids the old one (CON-6).
 CONSENT_LINK_TTL_DAYS = env.int("CONSENT_LINK_TTL_DAYS", default=14)
@@ -371,7 +378,23 @@ DRAMATIQ_INPROCESS_WORKER = env.bool("DRAMATIQ_INPROCESS_WORKER", default=not DR
 DRAMATIQ_AUTODISCOVER_MODULES = ["actors"]
 
 # --- AI provider (AI-2) ---------------------------------------------------------------------------------------------
+# "local": offline (pocketsphinx speech model inside its wheel, evidence-retrieval scorer); "openai": OpenAI, Azure
+# OpenAI or any OpenAI-compatible server. An organization may override it (Organization.ai_provider).
 AI_PROVIDER = env.str("AI_PROVIDER", default="local")
+if AI_PROVIDER not in ("local", "openai"):
+    raise ImproperlyConfigured("AI_PROVIDER must be local or openai.")
+# OpenAI-compatible endpoint (a self-hoster's model server works too). Its host must be in OUTBOUND_ALLOWED_HOSTS.
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1")
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+OPENAI_TRANSCRIBE_MODEL = env.str("OPENAI_TRANSCRIBE_MODEL", default="whisper-1")
+# Azure OpenAI instead: the resource endpoint and API version; OPENAI_MODEL and OPENAI_TRANSCRIBE_MODEL then name
+# the deployments.
+AZURE_OPENAI_ENDPOINT = env.str("AZURE_OPENAI_ENDPOINT", default="")
+AZURE_OPENAI_API_VERSION = env.str("AZURE_OPENAI_API_VERSION", default="2024-10-21")
+# Retries of a rate-limited or failed call (with backoff, inside one pipeline step) and the per-call timeout.
+OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
+OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=60.0)
 
 # --- API (DRF, drf-spectacular) -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -408,6 +431,11 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "hiring.models.Stage",
         "SettableStageEnum": "hiring.serializers.SETTABLE_STAGES",
         "ConsentStatusEnum": "consent.models.DISPLAY_STATUSES",
+        "RecordingStatusEnum": "ai_analysis.models.Recording.Status",
+        "AnalysisStatusEnum": "ai_analysis.models.Analysis.Status",
+        "StepStatusEnum": "ai_analysis.models.AnalysisStep.Status",
+        "ReviewStatusEnum": "ai_analysis.models.Review",
+        "SpeakerEnum": "ai_analysis.models.SPEAKERS",
     },
 }
 

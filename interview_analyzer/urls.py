@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("hiring.api_urls")),
     path("", include("consent.api_urls")),
+    path("", include("ai_analysis.api_urls")),
 ]
 
 urlpatterns = [

@@ -78,3 +78,33 @@ def test_seed_refuses_to_run_in_production():
     with pytest.raises(CommandError, match="production"):
         seed()
     assert counts() == (0, 0, 0)
+
+
+def test_seed_leaves_consent_in_every_state_in_each_organization():
+    from consent.models import ConsentRequest
+
+    seed()
+    for organization in Organization.objects.all():
+        states = {c.display_status for c in ConsentRequest.objects.for_operators().filter(organization=organization)}
+        assert {"pending", "accepted", "declined", "expired"} <= states, (organization, states)
+    # Every demo candidate was asked (CON-1); seeding again asks nobody twice.
+    from hiring.models import Candidate
+
+    assert not Candidate.objects.for_operators().filter(consent__isnull=True).exists()
+    before = ConsentRequest.objects.count()
+    seed()
+    assert ConsentRequest.objects.count() == before
+
+
+def test_seed_has_an_analysed_interview_with_draft_and_approved_scores():
+    from ai_analysis.models import Analysis, Evidence, Score
+
+    seed()
+    analysis = Analysis.objects.for_operators().get(organization__name="Acme Recruiting")
+    assert analysis.status == "done" and analysis.turns.count() >= 4
+    statuses = set(Score.objects.for_operators().filter(analysis=analysis).values_list("status", flat=True))
+    assert statuses == {"draft", "approved"}
+    for evidence in Evidence.objects.for_operators().filter(score__analysis=analysis):
+        assert evidence.turn.speaker == "candidate" and evidence.quote in evidence.turn.text
+    seed()
+    assert Analysis.objects.count() == 2

@@ -57,7 +57,7 @@ def test_the_retention_period_is_the_organizations(acme, invite):
 def test_the_page_is_private_to_its_link(acme, invite):
     response = Client().get(url(invite(acme.recruiter).token))
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # never to another site; "no-referrer" breaks CSRF
     assert "noindex" in response["X-Robots-Tag"]
     assert 'name="robots" content="noindex, nofollow"' in response.content.decode()
 

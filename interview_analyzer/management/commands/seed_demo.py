@@ -11,11 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import seed_accounts
+from ai_analysis.demo import seed_analysis
 from consent.demo import seed_consent
 from hiring.demo import seed_hiring
 
 # Each domain's demo data, in dependency order; each step is idempotent.
-SEED_STEPS = [seed_hiring, seed_consent]
+SEED_STEPS = [seed_hiring, seed_consent, seed_analysis]
 
 
 class Command(BaseCommand):

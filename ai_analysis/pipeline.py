@@ -1,0 +1,406 @@
+"""The analysis pipeline's steps: merge → transcribe → structure → score → feedback (SPEC section 7, ARCHITECTURE 6).
+
+``run_step(analysis_public_id, step)`` is what each Dramatiq actor calls. It is idempotent and safe to run twice or
+after a worker died mid-step: a step that is done is skipped; otherwise it runs again from the stored inputs and
+replaces its outputs in one transaction, so an interrupted or duplicated run leaves exactly one set of results.
+Before it starts, and again inside the transaction that writes its results, it asks ``require_consent`` (CON-4):
+a job queued before a withdrawal stops, marks the analysis stopped, and stores nothing.
+
+State lives in the database (``AnalysisStep``), with each failure's reason shown to people. A provider failure that
+may pass (rate limit, timeout, 5xx) is raised as ``RetryStep`` for Dramatiq to retry with backoff, up to
+``MAX_ATTEMPTS``; then, or for a failure that cannot pass, the step and analysis are marked failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership
+from ai_analysis import audio, guardrails
+from ai_analysis.evidence import evidence_for_quote
+from ai_analysis.models import (
+    STEP_ORDER,
+    AICall,
+    Analysis,
+    AnalysisStep,
+    Evidence,
+    Feedback,
+    QuestionAnswer,
+    Recording,
+    Score,
+    Step,
+    TranscriptTurn,
+)
+from ai_analysis.providers import provider_for
+from ai_analysis.providers.base import CallRecord, ProviderError
+from ai_analysis.structuring import pair_questions_and_answers
+from ai_analysis.types import CANDIDATE, CriterionSpec, QAPair, ScoreDraft, Turn
+from consent.services import ConsentRequired, require_consent
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 4
+WITHHELD_FOR_SCOPE = "Withheld: the draft judged something outside the criteria (AI-6)."
+INSUFFICIENT = "insufficient evidence"
+
+
+class RetryStep(Exception):
+    """The step failed for a reason that may pass; the actor lets Dramatiq retry it with backoff."""
+
+
+# --- Running a step ---------------------------------------------------------------------------------------------
+
+
+def _load(analysis_public_id: str) -> Analysis | None:
+    return (
+        Analysis.objects.for_operators()
+        .select_related("recording", "interview__candidate__hiring", "organization")
+        .filter(public_id=analysis_public_id)
+        .first()
+    )
+
+
+def _stop_for_consent(analysis: Analysis, step: AnalysisStep) -> None:
+    now = timezone.now()
+    AnalysisStep.objects.filter(analysis=analysis, status__in=["pending", "running"]).update(
+        status=AnalysisStep.Status.STOPPED,
+        failure_reason="No recorded consent: processing stopped (CON-4).",
+        finished_at=now,
+    )
+    Analysis.objects.filter(pk=analysis.pk).update(
+        status=Analysis.Status.STOPPED,
+        failure_reason="The candidate has not consented or has withdrawn.",
+        finished_at=now,
+    )
+
+
+def _fail(analysis: Analysis, step: AnalysisStep, reason: str) -> None:
+    now = timezone.now()
+    AnalysisStep.objects.filter(pk=step.pk).update(
+        status=AnalysisStep.Status.FAILED, failure_reason=reason[:500], finished_at=now
+    )
+    Analysis.objects.filter(pk=analysis.pk).update(
+        status=Analysis.Status.FAILED, failure_reason=reason[:500], finished_at=now
+    )
+
+
+def run_step(analysis_public_id: str, step_name: str) -> bool:
+    """Run one step. True when it is done (now or before) and the next step may follow; False when it stopped."""
+    analysis = _load(analysis_public_id)
+    if analysis is None:  # erased meanwhile (RET-4): nothing to do
+        return False
+    step = AnalysisStep.objects.for_operators().get(analysis=analysis, name=step_name)
+    if step.status == AnalysisStep.Status.DONE:
+        return True
+    if step.status in (AnalysisStep.Status.FAILED, AnalysisStep.Status.STOPPED):
+        return False
+    candidate = analysis.interview.candidate
+    try:
+        require_consent(candidate)
+    except ConsentRequired:
+        _stop_for_consent(analysis, step)
+        return False
+    AnalysisStep.objects.filter(pk=step.pk).update(
+        status=AnalysisStep.Status.RUNNING, attempts=step.attempts + 1, started_at=timezone.now(), failure_reason=""
+    )
+    Analysis.objects.filter(pk=analysis.pk, status=Analysis.Status.QUEUED).update(status=Analysis.Status.RUNNING)
+    step.attempts += 1
+    calls: list[CallRecord] = []
+    try:
+        work = STEPS[step_name]
+        with transaction.atomic():
+            # Lock the step row: two deliveries of one message write their results one after the other.
+            AnalysisStep.objects.select_for_update().get(pk=step.pk)
+            work(analysis, calls)
+            require_consent(candidate)  # a withdrawal during the step: nothing it produced is kept
+            AnalysisStep.objects.filter(pk=step.pk).update(status=AnalysisStep.Status.DONE, finished_at=timezone.now())
+            if step_name == STEP_ORDER[-1]:
+                Analysis.objects.filter(pk=analysis.pk).update(status=Analysis.Status.DONE, finished_at=timezone.now())
+    except ConsentRequired:
+        _stop_for_consent(analysis, step)
+        return False
+    except ProviderError as error:
+        if error.retryable and step.attempts < MAX_ATTEMPTS:
+            AnalysisStep.objects.filter(pk=step.pk).update(
+                status=AnalysisStep.Status.PENDING, failure_reason=f"Will retry: {error.reason}"[:500]
+            )
+            raise RetryStep(error.reason) from error
+        _fail(analysis, step, error.reason)
+        return False
+    except audio.AudioError as error:
+        _fail(analysis, step, f"The audio could not be read: {error}")
+        return False
+    finally:
+        _audit(analysis, calls)
+    return True
+
+
+def _audit(analysis: Analysis, calls: list[CallRecord]) -> None:
+    """AI-8: one row per provider call, written even when the step failed; no transcript text."""
+    AICall.objects.bulk_create(
+        AICall(
+            organization_id=analysis.organization_id,
+            purpose=call.purpose,
+            provider=call.provider,
+            model=call.model,
+            interview_public_id=analysis.interview.public_id,
+            analysis_public_id=analysis.public_id,
+            attempt=call.attempt,
+            duration_ms=call.duration_ms,
+            input_tokens=call.input_tokens,
+            output_tokens=call.output_tokens,
+            audio_seconds=call.audio_seconds,
+            outcome=call.outcome[:60],
+        )
+        for call in calls
+    )
+
+
+# --- The steps --------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _local_copy(field):
+    """A local file path for a stored file (Azure Blob in production), removed afterwards."""
+    suffix = os.path.splitext(field.name)[1]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as local, field.storage.open(field.name, "rb") as stored:
+        shutil.copyfileobj(stored, local, 1024 * 1024)
+        local.flush()
+        yield local.name
+
+
+def _merge(analysis: Analysis, calls: list) -> None:
+    recording = Recording.objects.select_for_update().get(pk=analysis.recording_id)
+    chunks = list(recording.chunks.order_by("index"))
+    opened = []
+
+    def each_chunk():  # opened one at a time, as the merge reads them (constant memory)
+        for chunk in chunks:
+            opened.append(chunk.file.storage.open(chunk.file.name, "rb"))
+            yield opened[-1]
+
+    with tempfile.TemporaryFile() as merged:
+        try:
+            result = audio.merge_chunks(each_chunk(), merged)
+        finally:
+            for file in opened:
+                file.close()
+        merged.seek(0)
+        if recording.merged:
+            recording.merged.delete(save=False)
+        recording.merged_format = result.container
+        recording.merged.save(f"merged.{result.container}", File(merged), save=False)
+    recording.merged_bytes = result.bytes_written
+    recording.codec = result.codec
+    recording.duration_seconds = result.duration_seconds
+    recording.save(update_fields=["merged", "merged_format", "merged_bytes", "codec", "duration_seconds"])
+
+
+def _transcribe(analysis: Analysis, calls: list) -> None:
+    provider = provider_for(analysis.organization)
+    with _local_copy(analysis.recording.merged) as path:
+        result = provider.transcribe(path, on_call=calls.append)
+    analysis.turns.all().delete()
+    TranscriptTurn.objects.bulk_create(
+        TranscriptTurn(
+            organization_id=analysis.organization_id,
+            analysis=analysis,
+            index=turn.index,
+            speaker=turn.speaker,
+            machine_speaker=turn.speaker,
+            speaker_confidence=result.speaker_confidence,
+            start_s=turn.start_s,
+            end_s=turn.end_s,
+            text=turn.text,
+        )
+        for turn in result.turns
+    )
+    Analysis.objects.filter(pk=analysis.pk).update(
+        speech_engine=result.engine[:100], speaker_confidence=result.speaker_confidence
+    )
+
+
+def turns_of(analysis: Analysis) -> list[Turn]:
+    return [
+        Turn(index=t.index, speaker=t.speaker, start_s=t.start_s, end_s=t.end_s, text=t.text)
+        for t in analysis.turns.order_by("index")
+    ]
+
+
+def _structure(analysis: Analysis, calls: list) -> None:
+    pairs = pair_questions_and_answers(turns_of(analysis))
+    analysis.pairs.all().delete()
+    QuestionAnswer.objects.bulk_create(
+        QuestionAnswer(
+            organization_id=analysis.organization_id,
+            analysis=analysis,
+            index=pair.index,
+            question_turn=pair.question.index if pair.question else None,
+            answer_turns=[turn.index for turn in pair.answer_turns],
+        )
+        for pair in pairs
+    )
+
+
+def redacted_turns(analysis: Analysis) -> list[Turn]:
+    """The transcript as the scorer sees it: without the candidate's name, email or phone (AI-5)."""
+    candidate = analysis.interview.candidate
+    phones = [candidate.phone] if candidate.phone else []
+    return [
+        Turn(
+            index=turn.index,
+            speaker=turn.speaker,
+            start_s=turn.start_s,
+            end_s=turn.end_s,
+            text=guardrails.redact_identifiers(
+                turn.text, names=[candidate.name], emails=[candidate.email], phones=phones
+            ),
+        )
+        for turn in turns_of(analysis)
+    ]
+
+
+def pairs_of(analysis: Analysis, turns: list[Turn]) -> list[QAPair]:
+    by_index = {turn.index: turn for turn in turns}
+    return [
+        QAPair(
+            index=row.index,
+            question=by_index.get(row.question_turn) if row.question_turn is not None else None,
+            answer_turns=tuple(by_index[i] for i in row.answer_turns if i in by_index),
+        )
+        for row in analysis.pairs.order_by("index")
+    ]
+
+
+def criteria_of(analysis: Analysis) -> tuple[list[CriterionSpec], dict]:
+    criteria = list(analysis.interview.candidate.hiring.criteria.order_by("position", "pk"))
+    specs = [
+        CriterionSpec(
+            key=c.public_id,
+            name=c.name,
+            description=c.description,
+            evidence_guidance=c.good_evidence,
+            anchors={n: getattr(c, f"anchor_{n}") for n in range(1, 6) if getattr(c, f"anchor_{n}")},
+            weight=c.weight,
+        )
+        for c in criteria
+    ]
+    return specs, {c.public_id: c for c in criteria}
+
+
+def validate_drafts(drafts: list[ScoreDraft], turns: list[Turn], specs: list[CriterionSpec]) -> list[ScoreDraft]:
+    """Whatever the provider: keep only evidence quoted verbatim from a candidate turn (AI-1, AI-4) and withhold any
+    judgement outside the criteria (AI-6). A score left without evidence becomes "insufficient evidence"."""
+    candidate_turns = [turn for turn in turns if turn.speaker == CANDIDATE]
+    by_key = {draft.criterion_key: draft for draft in drafts}
+    kept = []
+    for spec in specs:
+        draft = by_key.get(spec.key)
+        if draft is None:
+            kept.append(ScoreDraft(spec.key, None, INSUFFICIENT))
+            continue
+        evidence = []
+        for item in draft.evidence:
+            checked = evidence_for_quote(item.quote, candidate_turns)
+            if checked is not None:
+                evidence.append(checked)
+        if guardrails.draft_violates_scope(draft) or any(guardrails.check_scope(e.quote) for e in evidence):
+            kept.append(ScoreDraft(spec.key, None, WITHHELD_FOR_SCOPE))
+        elif draft.score is None or not evidence:
+            kept.append(
+                ScoreDraft(spec.key, None, draft.rationale if draft.score is None else INSUFFICIENT, tuple(evidence))
+            )
+        else:
+            kept.append(ScoreDraft(spec.key, max(1, min(5, int(draft.score))), draft.rationale, tuple(evidence)))
+    return kept
+
+
+def _score(analysis: Analysis, calls: list) -> None:
+    provider = provider_for(analysis.organization)
+    turns = redacted_turns(analysis)
+    pairs = pairs_of(analysis, turns)
+    specs, criteria = criteria_of(analysis)
+    drafts = validate_drafts(provider.score(pairs, specs, on_call=calls.append), turns, specs)
+    analysis.scores.all().delete()
+    turn_rows = {row.index: row for row in analysis.turns.all()}
+    for draft in drafts:
+        score = Score.objects.create(
+            organization_id=analysis.organization_id,
+            analysis=analysis,
+            criterion=criteria[draft.criterion_key],
+            criterion_name=criteria[draft.criterion_key].name,
+            value=draft.score,
+            rationale=draft.rationale,
+            machine_value=draft.score,
+            machine_rationale=draft.rationale,
+        )
+        Evidence.objects.bulk_create(
+            Evidence(
+                organization_id=analysis.organization_id,
+                score=score,
+                turn=turn_rows[item.turn_index],
+                quote=item.quote,
+                start_s=item.start_s,
+                end_s=item.end_s,
+            )
+            for item in draft.evidence
+        )
+
+
+def drafts_of(analysis: Analysis) -> list[ScoreDraft]:
+    return [
+        ScoreDraft(score.criterion.public_id, score.value, score.rationale, ())
+        for score in analysis.scores.select_related("criterion")
+    ]
+
+
+def _feedback(analysis: Analysis, calls: list) -> None:
+    provider = provider_for(analysis.organization)
+    turns = redacted_turns(analysis)
+    specs, _criteria = criteria_of(analysis)
+    drafts = drafts_of(analysis)
+    recruiter_text = provider.recruiter_feedback(pairs_of(analysis, turns), drafts, specs, on_call=calls.append)
+    if guardrails.check_scope(recruiter_text):
+        recruiter_text = "\n".join(f"{d.criterion_key}: {d.score or 'no score'}" for d in drafts)
+    # No team member's name may reach the candidate (AI-7): every member of the organization counts.
+    recruiter_names = [
+        name
+        for name in Membership.objects.for_operators()
+        .filter(organization_id=analysis.organization_id)
+        .values_list("user__full_name", flat=True)
+        if name
+    ]
+    candidate_draft = provider.candidate_feedback_draft(drafts, specs, recruiter_notes="", on_call=calls.append)
+    safe = guardrails.candidate_feedback(
+        candidate_draft, recruiter_names=recruiter_names, criteria_names=[spec.name for spec in specs]
+    )
+    analysis.feedback.all().delete()
+    for audience, text, fallback in (
+        (Feedback.Audience.RECRUITER, recruiter_text, False),
+        (Feedback.Audience.CANDIDATE, safe.text, safe.used_fallback),
+    ):
+        Feedback.objects.create(
+            organization_id=analysis.organization_id,
+            analysis=analysis,
+            audience=audience,
+            text=text,
+            machine_text=text,
+            used_fallback=fallback,
+        )
+
+
+STEPS = {
+    Step.MERGE: _merge,
+    Step.TRANSCRIBE: _transcribe,
+    Step.STRUCTURE: _structure,
+    Step.SCORE: _score,
+    Step.FEEDBACK: _feedback,
+}

@@ -1,0 +1,105 @@
+"""The local, offline provider: the embedded default (AI-2).
+
+Speech to text with pocketsphinx, whose US-English model ships inside its wheel (nothing is downloaded, ever);
+speaker turns from the recording's two channels when it has them, else from pauses (low confidence, correctable by
+a person); scoring by the evidence-retrieval scorer of ``ai_analysis.evidence``, which quotes the candidate's own
+words; feedback built from the drafts by fixed, factual templates. Deterministic: the same audio and criteria give
+the same result, so a self-hoster can reproduce any analysis.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from ai_analysis import guardrails, speech
+from ai_analysis.evidence import LocalEvidenceScorer
+from ai_analysis.providers.base import (
+    CANDIDATE_FEEDBACK,
+    RECRUITER_FEEDBACK,
+    SCORE,
+    TRANSCRIBE,
+    CallRecord,
+    OnCall,
+    TranscriptResult,
+)
+from ai_analysis.types import CriterionSpec, QAPair, ScoreDraft, Turn
+
+# Bump when the scoring rule, the turn splitting or the feedback templates change (AI reproducibility).
+PROMPT_VERSION = "local-2026-11-27.1"
+
+
+class LocalProvider:
+    name = "local"
+    prompt_version = PROMPT_VERSION
+
+    def __init__(self):
+        self.model = f"evidence-retrieval/{PROMPT_VERSION}"
+
+    def _report(self, on_call: OnCall, purpose: str, started: float, *, audio_seconds=None, model=None) -> None:
+        on_call(
+            CallRecord(
+                purpose=purpose,
+                provider=self.name,
+                model=model or self.model,
+                duration_ms=round((time.perf_counter() - started) * 1000),
+                outcome="ok",
+                audio_seconds=audio_seconds,
+            )
+        )
+
+    def transcribe(self, audio_path: str, *, on_call: OnCall) -> TranscriptResult:
+        started = time.perf_counter()
+        result = speech.transcribe(audio_path)
+        turns = speech.split_turns(result.words)
+        engine = f"{result.engine} {result.engine_version} ({result.model})"
+        self._report(on_call, TRANSCRIBE, started, audio_seconds=result.duration_seconds, model=engine)
+        confidence = "high" if turns and all(t.speaker_confidence == "high" for t in turns) else "low"
+        return TranscriptResult(
+            turns=tuple(
+                Turn(index=i, speaker=t.speaker, start_s=t.start_s, end_s=t.end_s, text=t.text)
+                for i, t in enumerate(turns)
+            ),
+            duration_s=result.duration_seconds,
+            engine=engine,
+            language="en",
+            speaker_confidence=confidence,
+        )
+
+    def score(self, pairs: Sequence[QAPair], criteria: Sequence[CriterionSpec], *, on_call: OnCall) -> list[ScoreDraft]:
+        started = time.perf_counter()
+        drafts = LocalEvidenceScorer().score(pairs, criteria)
+        self._report(on_call, SCORE, started)
+        return drafts
+
+    def recruiter_feedback(
+        self,
+        pairs: Sequence[QAPair],
+        drafts: Sequence[ScoreDraft],
+        criteria: Sequence[CriterionSpec],
+        *,
+        on_call: OnCall,
+    ) -> str:
+        """A factual summary per criterion: the score and how much evidence it rests on, nothing about the person."""
+        started = time.perf_counter()
+        names = {criterion.key: criterion.name for criterion in criteria}
+        lines = []
+        for draft in drafts:
+            name = names.get(draft.criterion_key, draft.criterion_key)
+            if draft.score is None:
+                lines.append(f"{name}: no score; the answers gave insufficient evidence. Consider asking about it.")
+            else:
+                quotes = len(draft.evidence)
+                lines.append(f"{name}: {draft.score}/5, based on {quotes} quoted passage{'s' if quotes != 1 else ''}.")
+        answered = sum(1 for pair in pairs if pair.answer_turns)
+        lines.append(f"{answered} of {len(pairs)} questions were answered.")
+        self._report(on_call, RECRUITER_FEEDBACK, started)
+        return "\n".join(lines)
+
+    def candidate_feedback_draft(
+        self, drafts: Sequence[ScoreDraft], criteria: Sequence[CriterionSpec], *, recruiter_notes: str, on_call: OnCall
+    ) -> str:
+        started = time.perf_counter()
+        text = guardrails.draft_candidate_feedback_from_notes(recruiter_notes, list(drafts), list(criteria))
+        self._report(on_call, CANDIDATE_FEEDBACK, started)
+        return text

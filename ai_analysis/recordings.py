@@ -1,0 +1,174 @@
+"""Receiving a recording: numbered, checksummed, idempotent chunks, then ``complete`` (SEC-UP, CON-4).
+
+Every entry point asks ``consent.services.require_consent`` first: without the candidate's recorded acceptance for
+this hiring, no byte is stored. Chunks are stored under generated names through Django's storage (Azure Blob in
+production); the bytes are checked against the client's SHA-256 before anything is written. A chunk index is
+written once: the same bytes again answer "already stored", different bytes for a stored index are a conflict, so a
+client can resume after a network drop by re-sending whatever it is unsure of.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership
+from accounts.roles import Role
+from ai_analysis.models import STEP_ORDER, Analysis, AnalysisStep, Recording, RecordingChunk
+from ai_analysis.providers import provider_for
+from consent.services import require_consent
+from hiring.models import Document, Interview
+from interview_analyzer.permissions import check_member
+
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ChunkConflict(Exception):
+    """A stored chunk index was sent again with different bytes, or the recording is already complete."""
+
+
+class IncompleteRecording(Exception):
+    """``complete`` was called before chunks 0…n-1 were all stored; nothing changed."""
+
+    def __init__(self, missing: list[int], extra: list[int]):
+        self.missing, self.extra = missing, extra
+        super().__init__(_("Some chunks are missing, or were sent beyond chunk_count."))
+
+
+def _require_visible_interview(actor: Membership, interview: Interview) -> None:
+    """Interviewers record their own interviews; hiring managers and up the interviews of hirings they manage."""
+    check_member(actor, Role.INTERVIEWER)
+    if not Interview.objects.visible_to(actor).filter(pk=interview.pk).exists():
+        raise PermissionDenied
+
+
+def organization_storage_used(organization) -> int:
+    """Bytes an organization stores: documents and recording chunks (the quota of SEC-UP)."""
+    documents = Document.objects.for_operators().filter(organization=organization).aggregate(t=Sum("size"))["t"]
+    chunks = RecordingChunk.objects.for_operators().filter(organization=organization).aggregate(t=Sum("size"))["t"]
+    return (documents or 0) + (chunks or 0)
+
+
+@transaction.atomic
+def start_recording(*, actor: Membership, interview: Interview) -> tuple[Recording, bool]:
+    """The interview's recording, created on first use (and whether it was). Refused without consent (CON-4)."""
+    _require_visible_interview(actor, interview)
+    require_consent(interview.candidate)
+    return Recording.objects.get_or_create(
+        interview=interview,
+        defaults={
+            "organization_id": interview.organization_id,
+            "candidate_id": interview.candidate_id,
+            "created_by": actor,
+        },
+    )
+
+
+def put_chunk(
+    *, actor: Membership, recording: Recording, index: int, data: bytes, sha256: str
+) -> tuple[RecordingChunk, bool]:
+    """Store chunk ``index`` once. Returns the chunk and whether it was new. Nothing is stored on any refusal."""
+    _require_visible_interview(actor, recording.interview)
+    require_consent(recording.candidate)
+    sha256 = (sha256 or "").strip().lower()
+    if not SHA256_RE.match(sha256):
+        raise ValidationError(_("Send the chunk's SHA-256 as 64 hexadecimal characters."), code="checksum_missing")
+    if not 0 <= index < settings.RECORDING_MAX_CHUNKS:
+        raise ValidationError(
+            _("Chunk numbers run from 0 to %(max)d.") % {"max": settings.RECORDING_MAX_CHUNKS - 1}, code="index"
+        )
+    if not data:
+        raise ValidationError(_("The chunk is empty."), code="empty")
+    if len(data) > settings.RECORDING_CHUNK_MAX_BYTES:
+        raise ValidationError(
+            _("A chunk can be at most %(mb)d MB.") % {"mb": settings.RECORDING_CHUNK_MAX_BYTES // 1_048_576},
+            code="too_large",
+        )
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ValidationError(_("The chunk does not match its checksum; send it again."), code="checksum_mismatch")
+    with transaction.atomic():
+        recording = Recording.objects.select_for_update().get(pk=recording.pk)
+        existing = recording.chunks.filter(index=index).first()
+        if existing is not None:
+            if existing.sha256 != sha256:
+                raise ChunkConflict(_("Chunk %(index)d is already stored with other bytes.") % {"index": index})
+            return existing, False
+        if recording.status != Recording.Status.RECEIVING:
+            raise ChunkConflict(_("The recording is complete; it takes no more chunks."))
+        if recording.total_bytes + len(data) > settings.RECORDING_MAX_BYTES:
+            raise ValidationError(_("The recording is larger than allowed."), code="recording_too_large")
+        if organization_storage_used(recording.organization) + len(data) > settings.ORGANIZATION_STORAGE_QUOTA_BYTES:
+            raise ValidationError(_("Your organization's storage quota is used up."), code="quota")
+        chunk = RecordingChunk(
+            organization_id=recording.organization_id, recording=recording, index=index, size=len(data), sha256=sha256
+        )
+        chunk.file.save("chunk", ContentFile(data), save=False)
+        try:
+            with transaction.atomic():
+                chunk.save()
+        except IntegrityError:  # pragma: no cover - the row lock above serializes writers of one recording
+            chunk.file.delete(save=False)
+            raise
+        recording.total_bytes += len(data)
+        recording.save(update_fields=["total_bytes"])
+    return chunk, True
+
+
+def received_indexes(recording: Recording) -> list[int]:
+    return list(recording.chunks.values_list("index", flat=True))
+
+
+def complete(*, actor: Membership, recording: Recording, chunk_count: int) -> Analysis:
+    """Close the recording once chunks 0…n-1 are all stored, and create its analysis (the caller enqueues it).
+
+    Idempotent: completing a complete recording again returns its latest analysis.
+    """
+    _require_visible_interview(actor, recording.interview)
+    require_consent(recording.candidate)
+    with transaction.atomic():
+        recording = (
+            Recording.objects.select_for_update().select_related("interview__candidate__hiring").get(pk=recording.pk)
+        )
+        if recording.status == Recording.Status.COMPLETE:
+            latest = recording.analyses.order_by("-created_at", "-pk").first()
+            if latest is not None:
+                return latest
+        if chunk_count < 1 or chunk_count > settings.RECORDING_MAX_CHUNKS:
+            raise ValidationError(_("chunk_count must be between 1 and the number of chunks sent."), code="count")
+        stored = set(received_indexes(recording))
+        missing = [index for index in range(chunk_count) if index not in stored]
+        extra = sorted(index for index in stored if index >= chunk_count)
+        if missing or extra:
+            raise IncompleteRecording(missing[:100], extra[:100])
+        recording.status = Recording.Status.COMPLETE
+        recording.chunk_count = chunk_count
+        recording.completed_at = timezone.now()
+        recording.save(update_fields=["status", "chunk_count", "completed_at"])
+        return start_analysis(recording=recording, actor=actor)
+
+
+def start_analysis(*, recording: Recording, actor: Membership | None) -> Analysis:
+    """A new analysis of a complete recording with its reproducibility record; steps wait for the actors."""
+    provider = provider_for(recording.organization)
+    interview = recording.interview
+    analysis = Analysis.objects.create(
+        organization_id=recording.organization_id,
+        recording=recording,
+        interview=interview,
+        provider=provider.name,
+        model=provider.model,
+        prompt_version=provider.prompt_version,
+        criteria_version=interview.candidate.hiring.criteria_version,
+        created_by=actor,
+    )
+    AnalysisStep.objects.bulk_create(
+        AnalysisStep(organization_id=recording.organization_id, analysis=analysis, name=name, position=position)
+        for position, name in enumerate(STEP_ORDER)
+    )
+    return analysis

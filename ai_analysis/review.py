@@ -1,0 +1,143 @@
+"""Human review (AI-3): every score and feedback item is a draft until a person approves, edits or rejects it.
+
+Reviewing needs hiring manager or above on a hiring the member manages (ORG-4); who and when are recorded on the
+item. Only approved items reach comparisons, exports, explanations and candidates. No function here, or anywhere,
+records a hiring decision: that stays ``hiring.services.record_decision``, called by a person (AI-3).
+
+Speakers: a person may correct a turn's speaker label. Evidence may only quote candidate turns, so a turn relabelled
+as the interviewer's loses the evidence quoting it, and every affected score goes back to draft, marked for a
+second look, even if it had been approved.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership
+from accounts.roles import Role
+from ai_analysis import guardrails
+from ai_analysis.models import Feedback, Review, Score, TranscriptTurn
+from consent.services import require_consent
+from hiring.models import Candidate
+from interview_analyzer.permissions import check_member
+
+MAX_TEXT = 5000
+
+
+def _require_reviewer(actor: Membership, item) -> None:
+    """Hiring manager or above who may see the item, and the candidate's consent still recorded (CON-4, CON-5):
+    after a withdrawal nobody works on the candidate's analysis any more."""
+    check_member(actor, Role.HIRING_MANAGER)
+    if not type(item).objects.visible_to(actor).filter(pk=item.pk).exists():
+        raise PermissionDenied
+    require_consent(_candidate_of(item))
+
+
+def _candidate_of(item):
+    analysis = item.analysis if hasattr(item, "analysis") else item
+    return Candidate.objects.for_operators().get(pk=analysis.interview.candidate_id)
+
+
+def _reviewed(item, actor: Membership, status: str) -> None:
+    item.status = status
+    item.reviewed_by = actor
+    item.reviewed_at = timezone.now()
+
+
+@transaction.atomic
+def approve_score(*, actor: Membership, score: Score) -> Score:
+    _require_reviewer(actor, score)
+    score = Score.objects.select_for_update().get(pk=score.pk)
+    _reviewed(score, actor, Review.APPROVED)
+    score.needs_recheck = False
+    score.save(update_fields=["status", "reviewed_by", "reviewed_at", "needs_recheck"])
+    return score
+
+
+@transaction.atomic
+def edit_score(*, actor: Membership, score: Score, value: int | None, rationale: str) -> Score:
+    """A person's own score replaces the draft and is approved under their name; the machine's draft is kept."""
+    _require_reviewer(actor, score)
+    if value is not None and not 1 <= value <= 5:
+        raise ValidationError({"value": _("A score is 1 to 5, or empty for insufficient evidence.")})
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ValidationError({"rationale": _("Say why: the rationale is what a reviewer and the candidate read.")})
+    if len(rationale) > MAX_TEXT:
+        raise ValidationError({"rationale": _("The rationale is too long.")})
+    score = Score.objects.select_for_update().get(pk=score.pk)
+    score.value, score.rationale, score.edited, score.needs_recheck = value, rationale, True, False
+    _reviewed(score, actor, Review.APPROVED)
+    score.save(update_fields=["value", "rationale", "edited", "needs_recheck", "status", "reviewed_by", "reviewed_at"])
+    return score
+
+
+@transaction.atomic
+def reject_score(*, actor: Membership, score: Score) -> Score:
+    _require_reviewer(actor, score)
+    score = Score.objects.select_for_update().get(pk=score.pk)
+    _reviewed(score, actor, Review.REJECTED)
+    score.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return score
+
+
+@transaction.atomic
+def correct_speaker(*, actor: Membership, turn: TranscriptTurn, speaker: str) -> list[Score]:
+    """Relabel a turn, and re-check the evidence of the scores that quote it. Returns the scores affected."""
+    _require_reviewer(actor, turn)
+    if speaker not in ("interviewer", "candidate"):
+        raise ValidationError({"speaker": _("The speaker is the interviewer or the candidate.")})
+    turn = TranscriptTurn.objects.select_for_update().get(pk=turn.pk)
+    if turn.speaker == speaker:
+        return []
+    turn.speaker, turn.corrected_by, turn.corrected_at = speaker, actor, timezone.now()
+    turn.save(update_fields=["speaker", "corrected_by", "corrected_at"])
+    if speaker == "candidate":
+        return []  # more candidate text can only add possible evidence; nothing stored becomes wrong
+    affected = list(Score.objects.select_for_update().filter(evidence__turn=turn).distinct())
+    turn.evidence.all().delete()
+    for score in affected:
+        score.status, score.reviewed_by, score.reviewed_at, score.needs_recheck = Review.DRAFT, None, None, True
+        if not score.evidence.exists() and score.value is not None:
+            score.value = None
+            score.rationale = _("insufficient evidence: the quoted turn was the interviewer's (corrected by a person).")
+        score.save(update_fields=["status", "reviewed_by", "reviewed_at", "needs_recheck", "value", "rationale"])
+    return affected
+
+
+@transaction.atomic
+def approve_feedback(*, actor: Membership, feedback: Feedback, text: str | None = None) -> Feedback:
+    """Approve a feedback draft, optionally edited. Candidate feedback passes the AI-7 guardrail again when edited."""
+    _require_reviewer(actor, feedback)
+    feedback = Feedback.objects.select_for_update().select_related("analysis").get(pk=feedback.pk)
+    if text is not None and text.strip() != feedback.text:
+        text = text.strip()
+        if not text or len(text) > MAX_TEXT:
+            raise ValidationError({"text": _("Feedback must be between 1 and %(max)d characters.") % {"max": MAX_TEXT}})
+        if feedback.audience == Feedback.Audience.CANDIDATE:
+            names = [
+                name
+                for name in Membership.objects.for_operators()
+                .filter(organization_id=feedback.organization_id)
+                .values_list("user__full_name", flat=True)
+                if name
+            ]
+            problems = guardrails.feedback_violations(text, recruiter_names=names)
+            if problems:
+                raise ValidationError(
+                    {"text": _("This cannot go to a candidate: %(problems)s.") % {"problems": "; ".join(problems)}}
+                )
+        feedback.text, feedback.edited = text, True
+    _reviewed(feedback, actor, Review.APPROVED)
+    feedback.save(update_fields=["text", "edited", "status", "reviewed_by", "reviewed_at"])
+    return feedback
+
+
+@transaction.atomic
+def reject_feedback(*, actor: Membership, feedback: Feedback) -> Feedback:
+    _require_reviewer(actor, feedback)
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    _reviewed(feedback, actor, Review.REJECTED)
+    feedback.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return feedback

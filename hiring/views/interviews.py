@@ -1,0 +1,131 @@
+"""Interviews and decisions: scheduling, "My interviews", the interview page, reassignment, recording a
+decision (AI-3)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import Role
+from hiring import services
+from hiring.forms import DecisionForm, InterviewForm, ReassignForm, apply_service_error
+from hiring.models import Interview
+from hiring.views.candidates import render_candidate, visible_candidate
+from hiring.views.hirings import criteria_with_kit
+from hiring.views.shared import GET_ONLY, manages_hirings
+from interview_analyzer.permissions import member_required
+from interview_analyzer.tenancy import get_visible_or_404
+
+# Rows of each list on "My interviews".
+DASHBOARD_ROWS = 50
+
+
+@member_required(Role.HIRING_MANAGER)
+@require_POST
+def interview_schedule(request, public_id):
+    member = request.member
+    candidate = visible_candidate(request, public_id)
+    form = InterviewForm(request.POST, member=member)
+    if form.is_valid():
+        try:
+            interview = services.schedule_interview(actor=member, candidate=candidate, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Interview scheduled with %(name)s.") % {"name": interview.interviewer.user.display_name}
+            )
+            return redirect(reverse("hiring:candidate_detail", args=[candidate.public_id]) + "#interviews")
+    return render_candidate(request, candidate, status=400, interview_form=form)
+
+
+@member_required(Role.HIRING_MANAGER)
+@require_POST
+def decision_record(request, public_id):
+    """A person records the decision with a reason (AI-3); the system never decides."""
+    candidate = visible_candidate(request, public_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = services.record_decision(actor=request.member, candidate=candidate, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display()}
+            )
+            return redirect(reverse("hiring:candidate_detail", args=[candidate.public_id]) + "#decision")
+    return render_candidate(request, candidate, status=400, decision_form=form)
+
+
+@member_required()
+@require_GET
+def my_interviews(request):
+    """The interviews assigned to the member, upcoming first (ORG-2: an interviewer's start page)."""
+    member = request.member
+    now = timezone.now()
+    mine = Interview.objects.visible_to(member).filter(interviewer=member).select_related("candidate__hiring")
+    is_upcoming = Q(scheduled_at__gte=now, status=Interview.Status.SCHEDULED)
+    upcoming = mine.filter(is_upcoming).order_by("scheduled_at", "pk")
+    past = mine.exclude(is_upcoming).order_by("-scheduled_at", "-pk")
+    return render(
+        request,
+        "hiring/my_interviews.html",
+        {"upcoming": upcoming[:DASHBOARD_ROWS], "past": past[:DASHBOARD_ROWS], "now": now},
+    )
+
+
+def _visible_interview(request, public_id) -> Interview:
+    queryset = Interview.objects.select_related("candidate__hiring", "interviewer__user")
+    return get_visible_or_404(Interview, request.member, public_id, queryset=queryset)
+
+
+@member_required()
+def interview_detail(request, public_id):
+    interview = _visible_interview(request, public_id)
+    if request.method not in GET_ONLY:
+        return HttpResponseNotAllowed(GET_ONLY)
+    return _render_interview(request, interview)
+
+
+def _render_interview(request, interview, *, reassign_form=None, status=200):
+    member = request.member
+    manages = manages_hirings(member)
+    context = {
+        "interview": interview,
+        "candidate": interview.candidate,
+        "hiring": interview.candidate.hiring,
+        "criteria": criteria_with_kit(member, interview.candidate.hiring),
+        "manages": manages,
+        "is_past": interview.scheduled_at < timezone.now(),
+    }
+    if manages:
+        context["reassign_form"] = reassign_form or ReassignForm(
+            member=member, initial={"interviewer": interview.interviewer.public_id if interview.interviewer else None}
+        )
+    return render(request, "hiring/interview_detail.html", context, status=status)
+
+
+@member_required(Role.HIRING_MANAGER)
+@require_POST
+def interview_reassign(request, public_id):
+    interview = _visible_interview(request, public_id)
+    form = ReassignForm(request.POST, member=request.member)
+    if form.is_valid():
+        try:
+            services.reassign_interview(
+                actor=request.member, interview=interview, interviewer=form.cleaned_data["interviewer"]
+            )
+        except ValidationError as error:
+            apply_service_error(form, error, "interviewer")
+        else:
+            messages.success(
+                request, _("Interview reassigned to %(name)s.") % {"name": interview.interviewer.user.display_name}
+            )
+            return redirect("hiring:interview_detail", public_id=interview.public_id)
+    return _render_interview(request, interview, reassign_form=form, status=400)
