@@ -69,7 +69,7 @@ def put_chunk(client: APIClient, recording_id: str, index: int, data: bytes, *, 
         f"/api/v1/recordings/{recording_id}/chunks/{index}/",
         data=data,
         content_type="application/octet-stream",
-        HTTP_X_CHUNK_SHA256=sha256 or hashlib.sha256(data).hexdigest(),
+        HTTP_X_CHUNK_SHA256=sha256 if sha256 is not None else hashlib.sha256(data).hexdigest(),
     )
 
 
