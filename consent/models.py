@@ -82,7 +82,11 @@ class ConsentRequest(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["organization", "hiring", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "hiring", "status"]),
+            # The dashboard's "consents pending", oldest request first.
+            models.Index(fields=["organization", "status", "last_sent_at"], name="consent_org_status_sent_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="accepted") | models.Q(responded_at__isnull=False),

@@ -201,6 +201,8 @@ class Candidate(TenantModel):
             models.Index(fields=["organization", "hiring", "stage"]),
             # The candidate list's order: its first page is an index range read, whatever the table's size.
             models.Index(fields=["organization", "-created_at", "-id"], name="hiring_cand_org_newest_idx"),
+            # The dashboard's "candidates in progress": the active stages are ranges of this index.
+            models.Index(fields=["organization", "stage"], name="hiring_cand_org_stage_idx"),
         ]
 
     def __str__(self):

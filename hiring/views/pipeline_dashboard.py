@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role
+from consent.models import ConsentRequest, ConsentStatus
 from hiring.models import Candidate, Hiring, Interview, Stage
 from hiring.templatetags.hiring_tags import bar_step
 from interview_analyzer.permissions import member_required
@@ -24,6 +25,7 @@ from interview_analyzer.permissions import member_required
 # Rows on the dashboard (the "My interviews" page has its own DASHBOARD_ROWS); each list links to all of it.
 DASHBOARD_HIRINGS = 20
 DASHBOARD_AWAITING = 10
+DASHBOARD_CONSENTS = 8
 AWAITING_PER_PAGE = 50
 # The stages of a candidate still in the running: "Candidates in progress".
 ACTIVE_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER)
@@ -123,6 +125,14 @@ def dashboard(request):
         )
         .order_by("scheduled_at", "pk")
     )
+    # Consents pending (CON-6): unanswered requests of the candidates the member may see, the longest waiting first.
+    pending_consents = ConsentRequest.objects.visible_to(member).filter(status=ConsentStatus.PENDING)
+    consent_totals = pending_consents.aggregate(
+        waiting=Count("pk", filter=Q(expires_at__gt=now)), lapsed=Count("pk", filter=Q(expires_at__lte=now))
+    )
+    oldest_consents = pending_consents.select_related("candidate", "hiring").order_by("last_sent_at", "pk")[
+        :DASHBOARD_CONSENTS
+    ]
     show_all_awaiting = request.GET.get("awaiting") == "all"
     awaiting_page = None
     if show_all_awaiting:
@@ -142,6 +152,15 @@ def dashboard(request):
             "hirings_not_closed": hiring_totals["not_closed"],
             "in_pipeline": in_progress,
             "upcoming_count": interview_totals["upcoming"],
+            "consents_waiting": consent_totals["waiting"],
+            "consents_lapsed": consent_totals["lapsed"],
+            "pending_consents": [
+                {
+                    "consent": consent,
+                    "url": reverse("hiring:candidate_detail", args=[consent.candidate.public_id]),
+                }
+                for consent in oldest_consents
+            ],
             "awaiting_count": interview_totals["awaiting"],
             "stage_choices": Stage.choices,
         },

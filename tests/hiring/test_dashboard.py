@@ -216,11 +216,12 @@ def test_queries_do_not_grow_with_hirings_candidates_or_interviews(acme, role):
 
 
 def test_query_count_is_pinned(acme, django_assert_num_queries):
-    """Session, user, membership and verified email, then the dashboard's seven: the hirings shown, their candidates
-    per stage, the hiring totals, the active candidates and those of them in closed hirings, the interview totals and
-    the awaiting list. A query added per row would show here first."""
+    """Session, user, membership and verified email, then the dashboard's nine: the hirings shown, their candidates
+    per stage, the hiring totals, the active candidates and those of them in closed hirings, the interview totals,
+    the awaiting list, the consent totals and the oldest pending consents. A query added per row would show here
+    first."""
     build_pipeline(acme, acme.recruiter, hirings=2, past=2, upcoming=2)
     client = browser(acme.recruiter)
     client.get(DASHBOARD)  # the first request may warm caches
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(DASHBOARD)
