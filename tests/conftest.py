@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import dramatiq
 import pytest
 from django.conf import settings
+from django.core import mail
 
 from accounts.roles import ROLE_ORDER, Role
 from tests.factories import MembershipFactory, OrganizationFactory
@@ -99,3 +100,40 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture
+def invite(django_capture_on_commit_callbacks):
+    """Add a candidate as recruiters do (``consent.services.add_candidate``: CON-1) and return them with the token
+    of the link in the email they received."""
+
+    from consent import services
+    from tests.consent.links import Invited, last_token_to
+    from tests.hiring.factories import CriterionFactory, HiringFactory
+
+    def make(actor, hiring=None, *, email=None, name="Kim Candidate", language="en"):
+        hiring = hiring or HiringFactory(owner=actor, organization=actor.organization)
+        if not hiring.criteria.exists():
+            CriterionFactory(hiring=hiring, name="System design")
+            CriterionFactory(hiring=hiring, name="Data protection")
+        email = email or f"kim{len(mail.outbox)}@mail.test"
+        with django_capture_on_commit_callbacks(execute=True):
+            candidate = services.add_candidate(actor=actor, hiring=hiring, name=name, email=email, language=language)
+        return Invited(candidate=candidate, token=last_token_to(email))
+
+    return make
+
+
+@pytest.fixture
+def accept(django_capture_on_commit_callbacks):
+    """Accept as the candidate does, and return the portal token from the confirmation email."""
+
+    from consent import services
+    from tests.consent.links import last_token_to
+
+    def run(invited) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.accept(invited.token)
+        return last_token_to(invited.candidate.email)
+
+    return run

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from consent.models import ConsentLink, ConsentRequest
 from hiring.models import Candidate
-from tests.consent.conftest import last_token_to
+from tests.consent.links import last_token_to
 from tests.hiring.factories import HiringFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 from consent import services
 from consent.models import ConsentEvent, ConsentLink, ConsentRequest, ConsentStatus, LinkPurpose
 from hiring.models import Candidate
-from tests.consent.conftest import last_token_to
+from tests.consent.links import last_token_to
 from tests.hiring.factories import CandidateFactory, HiringFactory
 
 pytestmark = pytest.mark.django_db
