@@ -251,6 +251,10 @@ class InterviewQuerySet(WithinHiringQuerySet):
     def restrict_to(self, member):
         if member.role == Role.INTERVIEWER:
             return self.filter(interviewer=member)
+        if member.role == Role.HIRING_MANAGER:
+            # The interviews of their hirings, and any interview they were asked to run in someone else's hiring
+            # (as an interviewer would see it: that interview, not the rest of the hiring).
+            return self.filter(hiring_visibility(member, self.hiring_path) | Q(interviewer=member))
         return super().restrict_to(member)
 
 

@@ -77,3 +77,17 @@ def test_interviewers_cannot_manage_hirings(acme_world):
         services.record_decision(
             actor=acme_world.org.interviewer, candidate=acme_world.own_candidate, outcome="hired", reason="x"
         )
+
+
+def test_a_hiring_manager_asked_to_interview_in_another_hiring_sees_that_interview_only(acme):
+    """ORG-4: assigned as interviewer on a hiring they do not manage, they see the interview, not the hiring."""
+    from hiring.models import Candidate, Hiring, Interview
+    from tests.hiring.factories import CandidateFactory, HiringFactory, InterviewFactory
+
+    others = HiringFactory(owner=acme.recruiter, organization=acme.organization)
+    theirs = InterviewFactory(candidate=CandidateFactory(hiring=others), interviewer=acme.hiring_manager)
+    not_theirs = InterviewFactory(candidate=CandidateFactory(hiring=others), interviewer=acme.interviewer)
+    visible = set(Interview.objects.visible_to(acme.hiring_manager))
+    assert theirs in visible and not_theirs not in visible
+    assert not Hiring.objects.visible_to(acme.hiring_manager).filter(pk=others.pk).exists()
+    assert not Candidate.objects.visible_to(acme.hiring_manager).filter(pk=not_theirs.candidate_id).exists()
