@@ -43,6 +43,7 @@ from ai_analysis.providers import provider_for
 from ai_analysis.providers.base import CallRecord, ProviderError
 from ai_analysis.structuring import pair_questions_and_answers
 from ai_analysis.types import CANDIDATE, CriterionSpec, QAPair, ScoreDraft, Turn
+from ai_analysis.types import Evidence as EvidenceItem
 from consent.services import ConsentRequired, require_consent
 
 logger = logging.getLogger(__name__)
@@ -356,9 +357,18 @@ def _score(analysis: Analysis, calls: list) -> None:
 
 
 def drafts_of(analysis: Analysis) -> list[ScoreDraft]:
+    """The stored scores with their evidence, as the feedback step's input."""
     return [
-        ScoreDraft(score.criterion.public_id, score.value, score.rationale, ())
-        for score in analysis.scores.select_related("criterion")
+        ScoreDraft(
+            score.criterion.public_id,
+            score.value,
+            score.rationale,
+            tuple(
+                EvidenceItem(turn_index=item.turn.index, quote=item.quote, start_s=item.start_s, end_s=item.end_s)
+                for item in score.evidence.all()
+            ),
+        )
+        for score in analysis.scores.select_related("criterion").prefetch_related("evidence__turn")
     ]
 
 

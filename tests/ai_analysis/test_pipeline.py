@@ -62,6 +62,10 @@ def test_chunks_out_of_order_and_twice_become_an_analysed_interview(world, spoke
         assert evidence.quote.lower() in evidence.turn.text.lower()
         assert evidence.turn.start_s <= evidence.start_s <= evidence.end_s <= evidence.turn.end_s + 0.01
 
+    # The team's feedback summarises the scores with the number of quotes each rests on.
+    team = analysis.feedback.get(audience="recruiter").text
+    assert f"Teamwork: {scores['Teamwork'].value}/5, based on {scores['Teamwork'].evidence.count()} quoted" in team
+
     # Reproducibility and the AI call audit (AI-8): provider, model, versions; no transcript text in the audit.
     assert (
         analysis.provider == "local" and analysis.prompt_version and analysis.speech_engine.startswith("pocketsphinx")
