@@ -174,8 +174,9 @@ def test_a_job_queued_before_the_withdrawal_stops_on_the_worker(acme, invite, ac
     invited = invite(acme.recruiter)
     portal = accept(invited)
     analysis = analysis_world(acme, invited.candidate)["analysis"]
-    actors.start(analysis.public_id)  # queued while consent was given…
-    services.withdraw(portal)  # …withdrawn before any worker took it
+    # Queued while consent was given, due in two seconds (so no worker, even one left running, takes it early)…
+    actors.merge_recording.send_with_options(args=(analysis.public_id,), delay=2_000)
+    services.withdraw(portal)  # …and withdrawn before any worker took it
     worker = dramatiq.Worker(broker, worker_threads=1, worker_timeout=100)
     worker.start()
     try:
