@@ -275,6 +275,8 @@ RECORDING_MAX_CHUNKS = env.int("RECORDING_MAX_CHUNKS", default=10_000)
 CONSENT_LINK_TTL_DAYS = env.int("CONSENT_LINK_TTL_DAYS", default=14)
 # The shortest retention period an organization may choose (RET-1).
 RETENTION_MIN_DAYS = env.int("RETENTION_MIN_DAYS", default=30)
+# How long before a candidate's data expires the responsible recruiters are told (RET-3).
+RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=15)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Outbound HTTP (SEC-SSRF) ---------------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ and row links and labels are built here once, so the template prints them instea
 """
 
 from collections import defaultdict
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +28,7 @@ from interview_analyzer.permissions import member_required
 DASHBOARD_HIRINGS = 20
 DASHBOARD_AWAITING = 10
 DASHBOARD_CONSENTS = 8
+DASHBOARD_EXPIRING = 8
 AWAITING_PER_PAGE = 50
 # The stages of a candidate still in the running: "Candidates in progress".
 ACTIVE_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER)
@@ -133,6 +136,27 @@ def dashboard(request):
     oldest_consents = pending_consents.select_related("candidate", "hiring").order_by("last_sent_at", "pk")[
         :DASHBOARD_CONSENTS
     ]
+    # Data expiring soon (RET-2, RET-3): one clock per candidate, started by their latest decision; shown when the
+    # organization's retention period ends within the warning window. Erasure itself is the retention app's.
+    retention = timedelta(days=member.organization.retention_days)
+    expiring = (
+        Candidate.objects.visible_to(member)
+        .annotate(decided_at=Max("decisions__decided_at"))
+        .filter(
+            decided_at__lte=now - retention + timedelta(days=settings.RETENTION_WARNING_DAYS),
+            decided_at__gt=now - retention,
+        )
+        .select_related("hiring")
+        .order_by("decided_at", "pk")
+    )
+    expiring_rows = [
+        {
+            "candidate": candidate,
+            "expires_at": candidate.decided_at + retention,
+            "url": reverse("hiring:candidate_detail", args=[candidate.public_id]),
+        }
+        for candidate in expiring[:DASHBOARD_EXPIRING]
+    ]
     show_all_awaiting = request.GET.get("awaiting") == "all"
     awaiting_page = None
     if show_all_awaiting:
@@ -152,6 +176,9 @@ def dashboard(request):
             "hirings_not_closed": hiring_totals["not_closed"],
             "in_pipeline": in_progress,
             "upcoming_count": interview_totals["upcoming"],
+            "expiring": expiring_rows,
+            "expiring_count": expiring.count() if len(expiring_rows) == DASHBOARD_EXPIRING else len(expiring_rows),
+            "warning_days": settings.RETENTION_WARNING_DAYS,
             "consents_waiting": consent_totals["waiting"],
             "consents_lapsed": consent_totals["lapsed"],
             "pending_consents": [

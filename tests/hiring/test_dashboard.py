@@ -216,12 +216,39 @@ def test_queries_do_not_grow_with_hirings_candidates_or_interviews(acme, role):
 
 
 def test_query_count_is_pinned(acme, django_assert_num_queries):
-    """Session, user, membership and verified email, then the dashboard's nine: the hirings shown, their candidates
+    """Session, user, membership and verified email, then the dashboard's ten: the hirings shown, their candidates
     per stage, the hiring totals, the active candidates and those of them in closed hirings, the interview totals,
-    the awaiting list, the consent totals and the oldest pending consents. A query added per row would show here
-    first."""
+    the awaiting list, the data expiring soon, the consent totals and the oldest pending consents. A query added per
+    row would show here first."""
     build_pipeline(acme, acme.recruiter, hirings=2, past=2, upcoming=2)
     client = browser(acme.recruiter)
     client.get(DASHBOARD)  # the first request may warm caches
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(DASHBOARD)
+
+
+def test_data_expiring_soon_follows_the_latest_decision_and_the_organizations_period(acme):
+    """RET-2/RET-3: one clock per candidate from the decision; shown within the warning window, soonest first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hiring.models import Decision
+    from tests.hiring.factories import CandidateFactory, DecisionFactory, HiringFactory
+
+    acme.organization.retention_days = 100
+    acme.organization.save()
+    hiring = HiringFactory(owner=acme.recruiter, organization=acme.organization)
+    now = timezone.now()
+    soon = CandidateFactory(hiring=hiring, name="Sam Soon")
+    later = CandidateFactory(hiring=hiring, name="Lee Later")
+    gone = CandidateFactory(hiring=hiring, name="Pat Past")
+    for candidate, days_ago in ((soon, 95), (later, 50), (gone, 101)):
+        DecisionFactory(candidate=candidate)
+        Decision.objects.filter(candidate=candidate).update(decided_at=now - timedelta(days=days_ago))
+    client = browser(acme.recruiter)
+    html = " ".join(client.get(DASHBOARD).content.decode().split())
+    section = html[html.index('id="expiring-heading"') : html.index('id="consents-heading"')]
+    assert "Sam Soon" in section
+    assert "Lee Later" not in section and "Pat Past" not in section
+    assert (now + timedelta(days=5)).strftime("%-d %b %Y") in section

@@ -472,7 +472,7 @@ def test_interview_page_shows_the_kit(acme_world):
 # --- Dashboard and query counts --------------------------------------------------------------------------------------
 
 
-def test_dashboard_shows_pipelines_awaiting_reviews_and_placeholders(acme_world):
+def test_dashboard_shows_pipelines_awaiting_reviews_expiring_data_and_consents(acme_world):
     org = acme_world.org
     overdue = services.schedule_interview(
         actor=org.recruiter,
@@ -484,7 +484,7 @@ def test_dashboard_shows_pipelines_awaiting_reviews_and_placeholders(acme_world)
     assert acme_world.own.title in page and acme_world.other.title in page
     assert url("interview_detail", overdue) in page
     assert url("interview_detail", acme_world.own_interview) not in page  # upcoming, not awaiting review
-    assert "retention feature" in page and "Consents pending" in page
+    assert "Data expiring soon" in page and "Consents pending" in page
     manager_page = html(browser(org.hiring_manager).get(url("dashboard")))
     assert acme_world.other.title not in manager_page and url("interview_detail", overdue) not in manager_page
 
