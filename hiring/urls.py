@@ -12,6 +12,7 @@ urlpatterns = [
     path("hirings/dashboard/", views.dashboard, name="dashboard"),
     path("hirings/<pid:public_id>/", views.hiring_detail, name="hiring_detail"),
     path("hirings/<pid:public_id>/edit", views.hiring_edit, name="hiring_edit"),
+    path("hirings/<pid:public_id>/compare", views.hiring_compare, name="hiring_compare"),
     path("hirings/<pid:public_id>/members/grant", views.hiring_member_grant, name="hiring_member_grant"),
     path("hirings/<pid:public_id>/members/revoke", views.hiring_member_revoke, name="hiring_member_revoke"),
     path("hirings/<pid:public_id>/criteria/new", views.criterion_create, name="criterion_create"),

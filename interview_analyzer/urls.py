@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include(accounts_urls)),
     path("", include("hiring.urls")),
     path("", include("consent.urls")),
+    path("", include("ai_analysis.urls")),
     path("legal/", include(accounts_urls.legal_urlpatterns)),
     path("api/v1/", include(api_v1)),
     path(settings.ADMIN_URL, admin.site.urls),

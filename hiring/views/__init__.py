@@ -10,6 +10,7 @@ One module per kind of page; this package exports the views ``hiring/urls.py`` r
 """
 
 from hiring.views.candidates import candidate_create, candidate_detail, candidate_edit, candidate_stage
+from hiring.views.comparison import hiring_compare
 from hiring.views.criteria import criterion_create, criterion_delete, criterion_edit, question_create
 from hiring.views.documents import document_delete, document_download, document_upload
 from hiring.views.hirings import (
@@ -42,6 +43,7 @@ __all__ = [
     "document_delete",
     "document_download",
     "document_upload",
+    "hiring_compare",
     "hiring_create",
     "hiring_detail",
     "hiring_edit",

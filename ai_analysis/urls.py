@@ -1,0 +1,20 @@
+"""Server pages of recording and review. Objects are named by public id (ORG-6), one per path."""
+
+from django.urls import path
+
+from ai_analysis import views
+
+app_name = "ai_analysis"
+
+urlpatterns = [
+    path("interviews/<pid:public_id>/record/", views.recorder, name="record"),
+    path("analyses/<pid:public_id>/", views.analysis_detail, name="analysis"),
+    path("analyses/<pid:public_id>/progress/", views.analysis_progress, name="analysis_progress"),
+    path("analyses/<pid:public_id>/explanation/", views.explanation, name="explanation"),
+    path("scores/<pid:public_id>/approve", views.score_approve, name="score_approve"),
+    path("scores/<pid:public_id>/edit", views.score_edit, name="score_edit"),
+    path("scores/<pid:public_id>/reject", views.score_reject, name="score_reject"),
+    path("turns/<pid:public_id>/speaker", views.turn_speaker, name="turn_speaker"),
+    path("feedback/<pid:public_id>/approve", views.feedback_approve, name="feedback_approve"),
+    path("feedback/<pid:public_id>/reject", views.feedback_reject, name="feedback_reject"),
+]

@@ -1,0 +1,65 @@
+"""Candidate comparison per hiring (SPEC section 0, AI-3, AI-4): approved scores per criterion, side by side.
+
+Only scores a person approved appear (AI-3): a draft, a rejected score or "insufficient evidence" is shown as a gap,
+never as a number. Each cell links to the explanation of the analysis it comes from, where the quoted evidence and
+its timestamps are (RET-7). A candidate interviewed more than once shows the latest approved score per criterion.
+The weighted average uses the criteria's weights over the criteria that have an approved score, and says how many
+that is: a comparison must not hide what it is made of. This page reads ``ai_analysis`` (a view is the edge and may
+compose apps); nothing here writes.
+"""
+
+from django.db.models import Count
+from django.shortcuts import render
+
+from accounts.roles import Role
+from ai_analysis.models import Review, Score
+from hiring.models import Candidate, Hiring
+from interview_analyzer.permissions import member_required
+from interview_analyzer.tenancy import get_visible_or_404
+
+COMPARE_MAX_CANDIDATES = 50
+
+
+@member_required(Role.HIRING_MANAGER)
+def hiring_compare(request, public_id):
+    member = request.member
+    hiring = get_visible_or_404(Hiring, member, public_id)
+    criteria = list(hiring.criteria.order_by("position", "pk"))
+    scores = (
+        Score.objects.visible_to(member)
+        .filter(analysis__interview__candidate__hiring=hiring, status=Review.APPROVED, value__isnull=False)
+        .select_related("analysis__interview")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("reviewed_at", "pk")
+    )
+    latest = {}
+    for score in scores:  # later reviews overwrite earlier ones
+        latest[(score.analysis.interview.candidate_id, score.criterion_id)] = score
+    candidate_ids = {candidate_id for candidate_id, _criterion in latest}
+    candidates = list(
+        Candidate.objects.visible_to(member)
+        .filter(hiring=hiring, pk__in=candidate_ids)
+        .select_related("consent")
+        .order_by("name")[:COMPARE_MAX_CANDIDATES]
+    )
+    rows = []
+    for candidate in candidates:
+        cells = [latest.get((candidate.pk, criterion.pk)) for criterion in criteria]
+        weighted = [(cell.value, criterion.weight) for cell, criterion in zip(cells, criteria, strict=True) if cell]
+        total_weight = sum(weight for _value, weight in weighted)
+        rows.append(
+            {
+                "candidate": candidate,
+                "cells": cells,
+                "average": sum(value * weight for value, weight in weighted) / total_weight if total_weight else None,
+                "covered": len(weighted),
+            }
+        )
+    rows.sort(key=lambda row: (row["average"] is None, -(row["average"] or 0), row["candidate"].name))
+    pending = (
+        Candidate.objects.visible_to(member).filter(hiring=hiring).exclude(pk__in=candidate_ids).count()
+        if criteria
+        else 0
+    )
+    context = {"hiring": hiring, "criteria": criteria, "rows": rows, "without_approved": pending}
+    return render(request, "hiring/compare.html", context)

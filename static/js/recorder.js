@@ -1,0 +1,591 @@
+/* The interview recorder (SPEC section 0, SEC-UP, CON-4). No build step, no framework.
+ *
+ * Live: getUserMedia + MediaRecorder (audio/webm;codecs=opus) hands over a piece every 5 s; each piece gets the
+ * next index and goes into an upload queue. File: the chosen file is sliced into pieces and queued the same way.
+ * The queue sends one piece at a time, in index order, as PUT /api/v1/recordings/<id>/chunks/<index>/ with the
+ * piece's SHA-256 (crypto.subtle) in X-Chunk-SHA256. The server answers 201 (stored) or 200 (already stored), so
+ * sending a piece twice is harmless.
+ *
+ * Resuming: a piece that fails for a reason that may pass (network down, 429, 5xx) stays at the head of the queue
+ * and is retried with exponential backoff, at once when the browser comes back online, or with "Retry now". Live
+ * pieces are also kept in IndexedDB until the server has them, so a reload or a crash loses nothing: on page load
+ * the recorder asks GET /recordings/<id>/ which pieces the server holds, sends the ones it still has locally, and
+ * numbers new pieces after them (a new MediaRecorder session starts a new WebM segment, which the merge expects).
+ *
+ * Stop: the recorder stops, the queue drains, then POST /recordings/<id>/complete/ {chunk_count} starts the analysis
+ * and the page moves to the analysis page. A 403 with code "consent_required" stops everything: nothing is stored
+ * without the candidate's consent.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("recorder");
+  if (!root) return;
+
+  var TIMESLICE_MS = 5000;
+  var MAX_BACKOFF_MS = 30000;
+  var FILE_CHUNK = parseInt(root.dataset.fileChunkBytes, 10) || 5 * 1024 * 1024;
+  var API = root.dataset.api;
+  var CSRF = root.dataset.csrf;
+  var INTERVIEW = root.dataset.interview;
+  var ANALYSIS_URL = root.dataset.analysisUrl;
+  var MIME = "audio/webm;codecs=opus";
+
+  function el(role) { return document.querySelector('[data-role="' + role + '"]'); }
+  function button(action) { return document.querySelector('[data-action="' + action + '"]'); }
+  var ui = {
+    state: el("state"), dot: el("dot"), timer: el("timer"), level: el("level"), status: el("status"),
+    sent: el("sent"), waiting: el("waiting"), connection: el("connection"),
+    fileForm: el("file-form"), file: el("file"), progress: el("file-progress"),
+    start: button("start"), pause: button("pause"), stop: button("stop"), retry: button("retry"), upload: button("upload")
+  };
+
+  var recordingId = root.dataset.recording || null;
+  var nextIndex = 0;
+  var queue = []; // {index, blob, saved}, in index order; saved: the local copy's promise, or null
+  var sent = 0;
+  var failures = 0;
+  var pumping = false;
+  var retryTimer = null;
+  var fatal = null;
+  var drainWaiters = [];
+  var mode = "idle"; // idle | recording | paused | finishing | uploading-file | done
+  var resumed = false; // parts of an earlier session are on the server
+
+  // --- Small helpers ----------------------------------------------------------------------------------------------
+
+  function setStatus(text, tone) {
+    ui.status.textContent = text;
+    ui.status.className = "rec-status" + (tone ? " rec-status-" + tone : "");
+  }
+
+  function setState(text, tone) {
+    ui.state.textContent = text;
+    ui.state.className = "badge rec-state" + (tone ? " rec-state-" + tone : "");
+  }
+
+  function clock(ms) {
+    var total = Math.floor(ms / 1000);
+    var h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
+  }
+
+  function hex(buffer) {
+    return Array.prototype.map.call(new Uint8Array(buffer), function (b) {
+      return b.toString(16).padStart(2, "0");
+    }).join("");
+  }
+
+  function sha256(blob) {
+    return blob.arrayBuffer().then(function (bytes) { return crypto.subtle.digest("SHA-256", bytes); }).then(hex);
+  }
+
+  function api(method, path, body, headers) {
+    var options = {
+      method: method,
+      credentials: "same-origin",
+      headers: Object.assign({ "X-CSRFToken": CSRF, "Accept": "application/json" }, headers || {})
+    };
+    if (body !== undefined) options.body = body;
+    return fetch(API + path, options);
+  }
+
+  function json(response) {
+    return response.json().catch(function () { return {}; });
+  }
+
+  function detail(payload, fallback) {
+    if (payload && typeof payload.detail === "string") return payload.detail;
+    return fallback;
+  }
+
+  function render() {
+    ui.sent.textContent = String(sent);
+    ui.waiting.textContent = String(queue.length);
+    ui.connection.textContent = navigator.onLine ? "Online" : "Offline: parts are kept on this device";
+    ui.retry.hidden = !(retryTimer || (fatal && fatal.retryable));
+  }
+
+  // --- Local safety copy (IndexedDB): live pieces survive a reload until the server has them ----------------------
+
+  var store = (function () {
+    var dbPromise = null;
+    function open() {
+      if (!window.indexedDB) return Promise.reject(new Error("no IndexedDB"));
+      if (!dbPromise) {
+        dbPromise = new Promise(function (resolve, reject) {
+          var request = indexedDB.open("interview-recorder", 1);
+          request.onupgradeneeded = function () {
+            request.result.createObjectStore("chunks", { keyPath: ["recording", "index"] });
+          };
+          request.onsuccess = function () { resolve(request.result); };
+          request.onerror = function () { reject(request.error); };
+        });
+      }
+      return dbPromise;
+    }
+    function run(modeName, work) {
+      return open().then(function (db) {
+        return new Promise(function (resolve, reject) {
+          var tx = db.transaction("chunks", modeName);
+          var result = work(tx.objectStore("chunks"));
+          tx.oncomplete = function () { resolve(result && result.result); };
+          tx.onerror = function () { reject(tx.error); };
+        });
+      });
+    }
+    return {
+      put: function (recording, index, blob) {
+        return run("readwrite", function (s) { return s.put({ recording: recording, index: index, blob: blob }); })
+          .catch(function () { return null; });
+      },
+      remove: function (recording, index) {
+        return run("readwrite", function (s) { return s.delete([recording, index]); }).catch(function () { return null; });
+      },
+      list: function (recording) {
+        var range = IDBKeyRange.bound([recording, 0], [recording, Number.MAX_SAFE_INTEGER]);
+        return run("readonly", function (s) { return s.getAll(range); }).catch(function () { return []; });
+      }
+    };
+  })();
+
+  // --- The recording on the server --------------------------------------------------------------------------------
+
+  function ensureRecording() {
+    if (recordingId) return Promise.resolve(recordingId);
+    return api("POST", "recordings/", JSON.stringify({ interview: INTERVIEW }), { "Content-Type": "application/json" })
+      .then(function (response) {
+        return json(response).then(function (payload) {
+          if (!response.ok) throw refusal(response, payload);
+          recordingId = payload.id;
+          nextIndex = Math.max(nextIndex, nextAfter(payload.received_chunks || []));
+          return recordingId;
+        });
+      });
+  }
+
+  function nextAfter(indexes) {
+    return indexes.length ? Math.max.apply(null, indexes) + 1 : 0;
+  }
+
+  function refusal(response, payload) {
+    if (response.status === 403 && payload.code === "consent_required") {
+      return { message: "The candidate's consent is not recorded (or was withdrawn): nothing more is sent or stored.", retryable: false };
+    }
+    if (response.status === 401 || response.status === 403) {
+      return { message: "You seem to be signed out. Sign in again in another tab, then press Retry now: the parts are kept here.", retryable: true };
+    }
+    return { message: detail(payload, "The server refused the recording (" + response.status + ")."), retryable: false };
+  }
+
+  /* On load: what does the server already hold? Send what only this device has, and number new parts after it. */
+  function resume() {
+    if (!recordingId) return Promise.resolve();
+    return api("GET", "recordings/" + recordingId + "/").then(function (response) {
+      return json(response).then(function (payload) {
+        if (!response.ok) return;
+        var held = payload.received_chunks || [];
+        nextIndex = Math.max(nextIndex, nextAfter(held));
+        return store.list(recordingId).then(function (local) {
+          var missing = (local || []).filter(function (item) { return held.indexOf(item.index) === -1; });
+          (local || []).forEach(function (item) {
+            if (held.indexOf(item.index) !== -1) store.remove(recordingId, item.index);
+          });
+          missing.sort(function (a, b) { return a.index - b.index; });
+          missing.forEach(function (item) {
+            queue.push({ index: item.index, blob: item.blob, saved: Promise.resolve() });
+            nextIndex = Math.max(nextIndex, item.index + 1);
+          });
+          sent = held.length;
+          if (held.length || missing.length) {
+            var text = held.length + " part" + (held.length === 1 ? "" : "s") + " from an earlier session " +
+              (held.length === 1 ? "is" : "are") + " on the server";
+            if (missing.length) text += "; " + missing.length + " more from this device are being sent now";
+            setStatus(text + ". A new recording continues after them; press Stop and analyse to finish.", "info");
+            resumed = true;
+            ui.start.textContent = "Continue recording";
+            ui.stop.hidden = false;
+          }
+          render();
+          pump();
+        });
+      });
+    }).catch(function () {
+      setStatus("Could not reach the server to check earlier parts; it is tried again when you start.", "warn");
+    });
+  }
+
+  // --- The upload queue -------------------------------------------------------------------------------------------
+
+  function enqueue(blob, keepLocally) {
+    var item = { index: nextIndex, blob: blob, saved: keepLocally ? store.put(recordingId, nextIndex, blob) : null };
+    nextIndex += 1;
+    queue.push(item);
+    render();
+    pump();
+  }
+
+  function upload(item) {
+    return sha256(item.blob).then(function (digest) {
+      return api("PUT", "recordings/" + recordingId + "/chunks/" + item.index + "/", item.blob, {
+        "Content-Type": "application/octet-stream",
+        "X-Chunk-SHA256": digest
+      });
+    }).then(function (response) {
+      if (response.status === 200 || response.status === 201) return { ok: true };
+      return json(response).then(function (payload) {
+        if (response.status === 429 || response.status >= 500 || response.status === 408) {
+          var wait = parseInt(response.headers.get("Retry-After"), 10);
+          return { retry: true, waitMs: isNaN(wait) ? 0 : wait * 1000 };
+        }
+        if (response.status === 400 && /checksum/i.test(detail(payload, ""))) {
+          return { retry: failures < 3 }; // damaged on the way: send it again a few times
+        }
+        if (response.status === 409) {
+          return { fatal: { message: "Part " + item.index + " is already on the server with other audio (another tab or device recording the same interview?). Nothing was overwritten.", retryable: false } };
+        }
+        return { fatal: refusal(response, payload) };
+      });
+    }, function () {
+      return { retry: true, waitMs: 0 }; // network error: offline, DNS, connection reset
+    });
+  }
+
+  function scheduleRetry(waitMs) {
+    failures += 1;
+    var backoff = Math.min(MAX_BACKOFF_MS, 1000 * Math.pow(2, failures - 1));
+    var delay = Math.max(waitMs || 0, backoff) + Math.floor(Math.random() * 250);
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(function () { retryTimer = null; pump(); }, delay);
+    setStatus("Connection problem: " + queue.length + " part" + (queue.length === 1 ? "" : "s") +
+      " waiting on this device. Next try in " + Math.ceil(delay / 1000) + " s" +
+      (mode === "recording" ? "; the recording goes on." : "."), "warn");
+    render();
+  }
+
+  function pump() {
+    if (pumping || retryTimer || fatal || !queue.length || !recordingId) {
+      settle();
+      return;
+    }
+    pumping = true;
+    var item = queue[0];
+    upload(item).then(function (result) {
+      pumping = false;
+      if (result.ok) {
+        queue.shift();
+        sent += 1;
+        if (failures) {
+          failures = 0;
+          setStatus(mode === "recording" ? "Connection is back: recording, all parts caught up." : "Connection is back.", "ok");
+        }
+        if (item.saved) item.saved.then(function () { store.remove(recordingId, item.index); });
+        showFileProgress();
+        if (resumed && mode === "idle" && !queue.length) {
+          setStatus("All " + sent + " parts are on the server. Continue recording, or press Stop and analyse to finish.", "ok");
+        }
+        render();
+        pump();
+      } else if (result.retry) {
+        scheduleRetry(result.waitMs);
+      } else {
+        fail(result.fatal);
+      }
+    });
+  }
+
+  function settle() {
+    render();
+    if (!queue.length && !pumping) {
+      var waiters = drainWaiters;
+      drainWaiters = [];
+      waiters.forEach(function (w) { w.resolve(); });
+    } else if (fatal) {
+      var failed = drainWaiters;
+      drainWaiters = [];
+      failed.forEach(function (w) { w.reject(fatal); });
+    }
+  }
+
+  function drained() {
+    return new Promise(function (resolve, reject) {
+      drainWaiters.push({ resolve: resolve, reject: reject });
+      pump();
+    });
+  }
+
+  function fail(problem) {
+    fatal = problem;
+    setState("Stopped", "danger");
+    setStatus(problem.message, "error");
+    if (!problem.retryable) stopCapture();
+    settle();
+  }
+
+  function retryNow() {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    failures = 0;
+    if (fatal && fatal.retryable) fatal = null;
+    ensureRecording().then(pump, function (problem) { fail(problem && problem.message ? problem : networkProblem()); });
+  }
+
+  function networkProblem() {
+    return { message: "The server cannot be reached. Check the connection, then press Retry now.", retryable: true };
+  }
+
+  // --- Finishing: the server closes the recording and starts the analysis -----------------------------------------
+
+  function complete() {
+    if (nextIndex === 0) {
+      setStatus("Nothing was recorded yet.", "warn");
+      return Promise.resolve();
+    }
+    setStatus("All parts are on the server. Starting the analysis…", "info");
+    return api("POST", "recordings/" + recordingId + "/complete/", JSON.stringify({ chunk_count: nextIndex }), {
+      "Content-Type": "application/json"
+    }).then(function (response) {
+      return json(response).then(function (payload) {
+        if (response.status === 202 && payload.id) {
+          mode = "done";
+          setState("Sent", "ok");
+          setStatus("Recording complete. Opening the analysis…", "ok");
+          window.location.assign(ANALYSIS_URL.replace("ana_0000000000000000000000", payload.id));
+          return;
+        }
+        if (payload.missing && payload.missing.length) {
+          throw { message: "The server is missing part(s) " + payload.missing.join(", ") + " and this device no longer has them. Upload the recording as a file instead.", retryable: false };
+        }
+        throw refusal(response, payload);
+      });
+    }, function () { throw networkProblem(); });
+  }
+
+  function finish() {
+    mode = "finishing";
+    ui.pause.hidden = true;
+    ui.stop.disabled = true;
+    ui.start.hidden = true;
+    setState("Sending", "info");
+    if (queue.length) setStatus("Sending the last " + queue.length + " part(s)… keep this page open.", "info");
+    return ensureRecording()
+      .then(drained)
+      .then(complete)
+      .catch(function (problem) {
+        ui.stop.disabled = false;
+        ui.stop.hidden = false;
+        fail(problem && problem.message ? problem : networkProblem());
+      });
+  }
+
+  // --- Live capture -----------------------------------------------------------------------------------------------
+
+  var stream = null, mediaRecorder = null, audioContext = null, frame = null, wakeLock = null;
+  var elapsedMs = 0, runningSince = 0, ticker = null, silentSince = 0;
+
+  function tick() {
+    var ms = elapsedMs + (runningSince ? Date.now() - runningSince : 0);
+    ui.timer.textContent = clock(ms);
+  }
+
+  function meter(analyser) {
+    var samples = new Uint8Array(analyser.fftSize);
+    function draw() {
+      analyser.getByteTimeDomainData(samples);
+      var sum = 0;
+      for (var i = 0; i < samples.length; i += 1) {
+        var v = (samples[i] - 128) / 128;
+        sum += v * v;
+      }
+      var level = Math.min(1, Math.sqrt(sum / samples.length) * 4);
+      ui.level.style.transform = "scaleX(" + level.toFixed(3) + ")"; // CSSOM, not a style attribute: CSP allows it
+      ui.level.classList.toggle("level-hot", level > 0.85);
+      if (mode === "recording") {
+        if (level > 0.02) silentSince = 0;
+        else if (!silentSince) silentSince = Date.now();
+        else if (Date.now() - silentSince > 10000 && !retryTimer && !fatal) {
+          setStatus("We hear nothing for 10 seconds. Is the right microphone selected and unmuted?", "warn");
+        }
+      }
+      frame = requestAnimationFrame(draw);
+    }
+    draw();
+  }
+
+  function start() {
+    if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      setStatus("This browser cannot record audio. Use a current Chrome, Edge or Firefox, or upload a file.", "error");
+      return;
+    }
+    if (!window.crypto || !crypto.subtle) {
+      setStatus("Recording needs a secure (https) connection.", "error");
+      return;
+    }
+    ui.start.disabled = true;
+    setStatus("Waiting for the microphone…", "info");
+    ensureRecording()
+      .then(function () {
+        return navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });
+      })
+      .then(function (media) {
+        stream = media;
+        var options = window.MediaRecorder.isTypeSupported && MediaRecorder.isTypeSupported(MIME) ? { mimeType: MIME } : {};
+        mediaRecorder = new MediaRecorder(stream, options);
+        mediaRecorder.addEventListener("dataavailable", function (event) {
+          if (event.data && event.data.size > 0) enqueue(event.data, true);
+        });
+        var AudioContextClass = window.AudioContext || window.webkitAudioContext;
+        if (AudioContextClass) {
+          audioContext = new AudioContextClass();
+          var analyser = audioContext.createAnalyser();
+          analyser.fftSize = 1024;
+          audioContext.createMediaStreamSource(stream).connect(analyser);
+          meter(analyser);
+        }
+        mediaRecorder.start(TIMESLICE_MS);
+        mode = "recording";
+        runningSince = Date.now();
+        ticker = setInterval(tick, 250);
+        if (navigator.wakeLock) navigator.wakeLock.request("screen").then(function (lock) { wakeLock = lock; }, function () {});
+        ui.start.hidden = true;
+        ui.pause.hidden = false;
+        ui.stop.hidden = false;
+        ui.upload.disabled = true;
+        ui.file.disabled = true;
+        setState("Recording", "live");
+        ui.dot.classList.add("rec-dot-live");
+        setStatus("Recording. Audio is sent every 5 seconds.", "ok");
+      })
+      .catch(function (problem) {
+        ui.start.disabled = false;
+        if (problem && problem.name === "NotAllowedError") {
+          setStatus("The browser was not allowed to use the microphone. Allow it in the address bar, then try again.", "error");
+        } else if (problem && problem.name === "NotFoundError") {
+          setStatus("No microphone was found. Connect one, or upload a recording file.", "error");
+        } else {
+          fail(problem && problem.message ? problem : networkProblem());
+        }
+      });
+  }
+
+  function togglePause() {
+    if (!mediaRecorder) return;
+    if (mode === "recording") {
+      mediaRecorder.pause();
+      elapsedMs += Date.now() - runningSince;
+      runningSince = 0;
+      mode = "paused";
+      ui.pause.textContent = "Resume";
+      setState("Paused", "info");
+      ui.dot.classList.remove("rec-dot-live");
+      setStatus("Paused. Nothing is recorded until you resume.", "info");
+    } else if (mode === "paused") {
+      mediaRecorder.resume();
+      runningSince = Date.now();
+      mode = "recording";
+      ui.pause.textContent = "Pause";
+      setState("Recording", "live");
+      ui.dot.classList.add("rec-dot-live");
+      setStatus("Recording. Audio is sent every 5 seconds.", "ok");
+    }
+  }
+
+  function stopCapture() {
+    if (ticker) clearInterval(ticker);
+    if (runningSince) elapsedMs += Date.now() - runningSince;
+    runningSince = 0;
+    tick();
+    if (frame) cancelAnimationFrame(frame);
+    ui.level.style.transform = "scaleX(0)";
+    ui.dot.classList.remove("rec-dot-live");
+    if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+    if (audioContext) audioContext.close();
+    if (wakeLock) wakeLock.release().catch(function () {});
+    stream = audioContext = wakeLock = null;
+  }
+
+  function stop() {
+    if (mediaRecorder && mediaRecorder.state !== "inactive") {
+      ui.stop.disabled = true;
+      mediaRecorder.addEventListener("stop", function () {
+        stopCapture();
+        finish();
+      }, { once: true });
+      mediaRecorder.stop(); // hands over the last piece first
+    } else {
+      finish();
+    }
+  }
+
+  // --- A recording file -------------------------------------------------------------------------------------------
+
+  var fileParts = 0, fileFirstIndex = 0;
+
+  function showFileProgress() {
+    if (mode !== "uploading-file" || !fileParts) return;
+    var done = fileParts - queue.filter(function (item) { return item.index >= fileFirstIndex; }).length;
+    ui.progress.value = Math.round((done / fileParts) * 100);
+    ui.progress.textContent = ui.progress.value + "%";
+    setStatus("Uploading the file: " + done + " of " + fileParts + " part" + (fileParts === 1 ? "" : "s") + " sent.", "info");
+  }
+
+  function uploadFile(event) {
+    event.preventDefault();
+    var file = ui.file.files && ui.file.files[0];
+    if (!file) {
+      setStatus("Choose a recording file first.", "warn");
+      ui.file.focus();
+      return;
+    }
+    if (!file.size) {
+      setStatus("That file is empty.", "error");
+      return;
+    }
+    if (!window.crypto || !crypto.subtle) {
+      setStatus("Uploading needs a secure (https) connection.", "error");
+      return;
+    }
+    mode = "uploading-file";
+    ui.upload.disabled = true;
+    ui.file.disabled = true;
+    ui.start.disabled = true;
+    ui.progress.hidden = false;
+    setState("Uploading", "info");
+    ensureRecording().then(function () {
+      fileFirstIndex = nextIndex;
+      fileParts = Math.ceil(file.size / FILE_CHUNK);
+      showFileProgress();
+      for (var offset = 0; offset < file.size; offset += FILE_CHUNK) {
+        enqueue(file.slice(offset, Math.min(file.size, offset + FILE_CHUNK)), false);
+      }
+      return drained();
+    }).then(complete).catch(function (problem) {
+      ui.upload.disabled = false;
+      ui.file.disabled = false;
+      fail(problem && problem.message ? problem : networkProblem());
+    });
+  }
+
+  // --- Wiring -----------------------------------------------------------------------------------------------------
+
+  ui.start.addEventListener("click", start);
+  ui.pause.addEventListener("click", togglePause);
+  ui.stop.addEventListener("click", stop);
+  ui.retry.addEventListener("click", retryNow);
+  ui.fileForm.addEventListener("submit", uploadFile);
+  window.addEventListener("online", function () {
+    render();
+    if (retryTimer) retryNow();
+  });
+  window.addEventListener("offline", render);
+  window.addEventListener("beforeunload", function (event) {
+    if (mode === "recording" || mode === "paused" || (queue.length && mode !== "done")) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  render();
+  resume();
+})();
