@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from accounts.roles import Role
 from ai_analysis import guardrails
-from ai_analysis.models import Feedback, Review, Score, TranscriptTurn
+from ai_analysis.models import Evidence, Feedback, Review, Score, TranscriptTurn
 from consent.services import require_consent
 from hiring.models import Candidate
 from interview_analyzer.permissions import check_member
@@ -95,7 +95,9 @@ def correct_speaker(*, actor: Membership, turn: TranscriptTurn, speaker: str) ->
     turn.save(update_fields=["speaker", "corrected_by", "corrected_at"])
     if speaker == "candidate":
         return []  # more candidate text can only add possible evidence; nothing stored becomes wrong
-    affected = list(Score.objects.select_for_update().filter(evidence__turn=turn).distinct())
+    # A subquery, not a join with DISTINCT: PostgreSQL refuses FOR UPDATE with DISTINCT.
+    quoting = Evidence.objects.filter(turn=turn).values("score_id")
+    affected = list(Score.objects.select_for_update().filter(pk__in=quoting).order_by("pk"))
     turn.evidence.all().delete()
     for score in affected:
         score.status, score.reviewed_by, score.reviewed_at, score.needs_recheck = Review.DRAFT, None, None, True
