@@ -50,22 +50,33 @@ def spoken_interview(request, tmp_path_factory) -> audio.Interview:
     )
 
 
-def _read_uncommitted(sender, connection, **kwargs):
+def _read_uncommitted(sender, connection, value: int = 1, **kwargs):
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
+            cursor.execute(f"PRAGMA read_uncommitted = {int(value)}")
 
 
 @pytest.fixture
 def pipeline_worker(live_server, worker):
-    """A real Dramatiq worker beside the live server. On SQLite the test database is one shared in-memory cache,
-    where a page's read holds a table lock that makes the worker's write fail at once instead of waiting. Readers of
-    uncommitted data take no such lock, so every connection opened meanwhile (each live-server request thread and
-    worker thread opens its own) reads that way. PostgreSQL needs nothing."""
+    """A real Dramatiq worker beside the live server.
+
+    On SQLite the test database is one in-memory shared cache, which needs two adjustments while a worker thread
+    writes beside the server's request threads (PostgreSQL needs neither):
+    - pytest-django may hand every request thread the test's own connection (when the database was set up before
+      the live server started); concurrent requests then share one connection's transaction state. Here each
+      request thread opens its own connection instead, as it does when the server starts first.
+    - In a shared cache a reader's table lock makes a writer fail at once instead of waiting; connections that read
+      uncommitted data take no such lock, so every connection opened meanwhile reads that way.
+    """
+    shared = live_server.thread.connections_override
+    handed_over = dict(shared)
+    shared.clear()
     connection_created.connect(_read_uncommitted)
     _read_uncommitted(None, connection)
     yield worker
     connection_created.disconnect(_read_uncommitted)
+    _read_uncommitted(None, connection, value=0)
+    shared.update(handed_over)
 
 
 def demo_world(login: dict, *, consent: bool = True) -> pw.RecordingWorld:
