@@ -356,6 +356,12 @@ def _score(analysis: Analysis, calls: list) -> None:
         )
 
 
+def team_names(organization_id: int) -> list[str]:
+    """Every team member's name: none of them may reach a candidate (AI-7)."""
+    names = Membership.objects.for_operators().filter(organization_id=organization_id)
+    return [name for name in names.values_list("user__full_name", flat=True) if name]
+
+
 def drafts_of(analysis: Analysis) -> list[ScoreDraft]:
     """The stored scores with their evidence, as the feedback step's input."""
     return [
@@ -381,13 +387,7 @@ def _feedback(analysis: Analysis, calls: list) -> None:
     if guardrails.check_scope(recruiter_text):
         recruiter_text = "\n".join(f"{d.criterion_key}: {d.score or 'no score'}" for d in drafts)
     # No team member's name may reach the candidate (AI-7): every member of the organization counts.
-    recruiter_names = [
-        name
-        for name in Membership.objects.for_operators()
-        .filter(organization_id=analysis.organization_id)
-        .values_list("user__full_name", flat=True)
-        if name
-    ]
+    recruiter_names = team_names(analysis.organization_id)
     candidate_draft = provider.candidate_feedback_draft(drafts, specs, recruiter_notes="", on_call=calls.append)
     safe = guardrails.candidate_feedback(
         candidate_draft, recruiter_names=recruiter_names, criteria_names=[spec.name for spec in specs]

@@ -18,6 +18,7 @@ from accounts.models import Membership
 from accounts.roles import Role
 from ai_analysis import guardrails
 from ai_analysis.models import Evidence, Feedback, Review, Score, TranscriptTurn
+from ai_analysis.pipeline import team_names
 from consent.services import require_consent
 from hiring.models import Candidate
 from interview_analyzer.permissions import check_member
@@ -118,14 +119,7 @@ def approve_feedback(*, actor: Membership, feedback: Feedback, text: str | None 
         if not text or len(text) > MAX_TEXT:
             raise ValidationError({"text": _("Feedback must be between 1 and %(max)d characters.") % {"max": MAX_TEXT}})
         if feedback.audience == Feedback.Audience.CANDIDATE:
-            names = [
-                name
-                for name in Membership.objects.for_operators()
-                .filter(organization_id=feedback.organization_id)
-                .values_list("user__full_name", flat=True)
-                if name
-            ]
-            problems = guardrails.feedback_violations(text, recruiter_names=names)
+            problems = guardrails.feedback_violations(text, recruiter_names=team_names(feedback.organization_id))
             if problems:
                 raise ValidationError(
                     {"text": _("This cannot go to a candidate: %(problems)s.") % {"problems": "; ".join(problems)}}
