@@ -4,9 +4,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import Role
 from accounts.serializers import MeSerializer
 from interview_analyzer.permissions import api_member
+from interview_analyzer.roles import Role
 
 
 class MeView(APIView):

@@ -2,8 +2,8 @@
 
 from accounts import legal
 from accounts.models import DpaAcceptance, Organization, Plan
-from accounts.roles import ROLE_ORDER, Role
 from accounts.services import accept_current_dpa, ensure_membership, ensure_user
+from interview_analyzer.roles import ROLE_ORDER, Role
 
 # Acme is on a plan with API keys, Globex on the free plan, so both sides of plan gating can be seen.
 DEMO_ORGANIZATIONS = [

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiKey, Membership
-from accounts.roles import Role
+from interview_analyzer.roles import Role
 
 INVITATION_SESSION_KEY = "pending_invitation"
 

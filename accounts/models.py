@@ -9,8 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
 from interview_analyzer.public_ids import PublicIdField
+from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import TenantModel, TenantQuerySet
 
 
@@ -104,6 +104,13 @@ PLAN_FEATURES = {
 }
 
 
+class AIProvider(models.TextChoices):
+    """The AI providers an organization can use (AI-2); the names match the ``AI_PROVIDER`` setting."""
+
+    LOCAL = "local", _("Offline (on this server)")
+    OPENAI = "openai", _("OpenAI-compatible endpoint")
+
+
 def validate_retention_days(value: int) -> None:
     if value < settings.RETENTION_MIN_DAYS:
         raise ValidationError(
@@ -128,6 +135,11 @@ class Organization(models.Model):
     )
     # The controller's contact for data-subject requests, shown to candidates (CON-2, RET-6).
     privacy_contact_email = models.EmailField(_("privacy contact email"), blank=True)
+    # AI-2: which provider this organization's analyses use; blank follows the deployment's AI_PROVIDER. Read only
+    # by ``ai_analysis.providers.provider_for``; the page where an admin picks a provider and model comes later.
+    ai_provider = models.CharField(
+        _("AI provider"), max_length=20, choices=AIProvider.choices, blank=True, default="", editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = OrganizationQuerySet.as_manager()

@@ -21,8 +21,8 @@ from accounts.models import (
     RefreshSession,
     User,
 )
-from accounts.roles import Role
 from interview_analyzer.permissions import check_member
+from interview_analyzer.roles import Role
 from interview_analyzer.secret_tokens import hash_secret, new_secret, random_base62
 
 INVITATION_TOKEN_PREFIX = "ia_inv_"  # noqa: S105 - a prefix, not a secret

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from accounts import legal, rate_limits, services
 from accounts.forms import INVITATION_SESSION_KEY, ApiKeyForm, InvitationForm, ProfileForm, RoleForm
 from accounts.models import ApiKey, AuditEvent, DpaAcceptance, Invitation, Membership
-from accounts.roles import Role
 from interview_analyzer.client_ip import client_ip
 from interview_analyzer.permissions import member_required
+from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404
 from interview_analyzer.views import rate_limited
 

@@ -20,12 +20,12 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts import rate_limits
-from accounts.roles import Role
 from ai_analysis import actors, recordings, review
 from ai_analysis import serializers as s
 from ai_analysis.models import Analysis, Feedback, Recording, Review, Score, TranscriptTurn
 from consent.services import ConsentRequired
 from hiring.api import HiringDomainViewSet
+from interview_analyzer.roles import Role
 
 CHUNK_HEADER = "X-Chunk-SHA256"
 

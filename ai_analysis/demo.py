@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership
-from accounts.roles import Role
 from ai_analysis import pipeline, recordings, review
 from ai_analysis.models import AnalysisStep, Recording, RecordingChunk, Step, TranscriptTurn
 from consent.services import has_consent
 from hiring.models import Interview
+from interview_analyzer.roles import Role
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 CANDIDATE = "Amira Haddad"

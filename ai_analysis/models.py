@@ -71,6 +71,7 @@ class Recording(TenantModel):
     duration_seconds = models.FloatField(null=True, blank=True)
 
     objects = _scoped("interview").as_manager()
+    stored_bytes_fields = ("merged_bytes",)  # the merged audio counts toward the storage quota (SEC-UP)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -90,6 +91,7 @@ class RecordingChunk(TenantModel):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = _scoped("recording__interview").as_manager()
+    stored_bytes_fields = ("size",)  # counted by the organization's storage quota (SEC-UP)
 
     class Meta:
         ordering = ["index"]
@@ -300,7 +302,7 @@ class Feedback(TenantModel):
 
 class AICallQuerySet(TenantQuerySet):
     def restrict_to(self, member):
-        from accounts.roles import Role
+        from interview_analyzer.roles import Role
 
         return self if member.role == Role.ADMIN else self.none()
 

@@ -14,17 +14,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from accounts.roles import Role
 from ai_analysis.models import STEP_ORDER, Analysis, AnalysisStep, Recording, RecordingChunk
 from ai_analysis.providers import provider_for
 from consent.services import require_consent
-from hiring.models import Document, Interview
+from hiring.models import Interview
 from interview_analyzer.permissions import check_member
+from interview_analyzer.roles import Role
+from interview_analyzer.storage_quota import check_storage_quota
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -46,13 +46,6 @@ def _require_visible_interview(actor: Membership, interview: Interview) -> None:
     check_member(actor, Role.INTERVIEWER)
     if not Interview.objects.visible_to(actor).filter(pk=interview.pk).exists():
         raise PermissionDenied
-
-
-def organization_storage_used(organization) -> int:
-    """Bytes an organization stores: documents and recording chunks (the quota of SEC-UP)."""
-    documents = Document.objects.for_operators().filter(organization=organization).aggregate(t=Sum("size"))["t"]
-    chunks = RecordingChunk.objects.for_operators().filter(organization=organization).aggregate(t=Sum("size"))["t"]
-    return (documents or 0) + (chunks or 0)
 
 
 @transaction.atomic
@@ -103,8 +96,7 @@ def put_chunk(
             raise ChunkConflict(_("The recording is complete; it takes no more chunks."))
         if recording.total_bytes + len(data) > settings.RECORDING_MAX_BYTES:
             raise ValidationError(_("The recording is larger than allowed."), code="recording_too_large")
-        if organization_storage_used(recording.organization) + len(data) > settings.ORGANIZATION_STORAGE_QUOTA_BYTES:
-            raise ValidationError(_("Your organization's storage quota is used up."), code="quota")
+        check_storage_quota(recording.organization_id, len(data))
         chunk = RecordingChunk(
             organization_id=recording.organization_id, recording=recording, index=index, size=len(data), sha256=sha256
         )

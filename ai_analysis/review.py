@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from accounts.roles import Role
 from ai_analysis import guardrails
 from ai_analysis.models import Evidence, Feedback, Review, Score, TranscriptTurn
 from ai_analysis.pipeline import team_names
 from consent.services import require_consent
 from hiring.models import Candidate
 from interview_analyzer.permissions import check_member
+from interview_analyzer.roles import Role
 
 MAX_TEXT = 5000
 

@@ -22,7 +22,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
 from ai_analysis import review
 from ai_analysis.forms import FeedbackApproveForm, ScoreEditForm, SpeakerForm
 from ai_analysis.models import (
@@ -40,6 +39,7 @@ from consent.services import ConsentRequired, has_consent
 from hiring.forms import apply_service_error
 from hiring.models import Interview
 from interview_analyzer.permissions import member_required
+from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404
 
 GET_ONLY = ("GET", "HEAD")

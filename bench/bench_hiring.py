@@ -204,8 +204,8 @@ class OrgSeed:
         from django.contrib.auth.models import Permission
 
         from accounts.models import Membership, Organization, Plan, User
-        from accounts.roles import Role
         from accounts.services import accept_current_dpa
+        from interview_analyzer.roles import Role
 
         self.organization = Organization.objects.create(name=name, plan=Plan.BUSINESS)
         self.passwords = {}

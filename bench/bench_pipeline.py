@@ -95,13 +95,13 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from accounts.models import Membership, Organization, User
-    from accounts.roles import Role
     from ai_analysis import pipeline, recordings
     from ai_analysis.models import STEP_ORDER
     from consent import services as consent_services
     from hiring import services as hiring_services
     from hiring.demo import HIRINGS
     from hiring.models import Interview
+    from interview_analyzer.roles import Role
 
     webm, seconds = build_audio(tmp, args.minutes)
     data = webm.read_bytes()

@@ -20,7 +20,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from accounts.roles import Role
 from consent import emails
 from consent.models import (
     ConsentEvent,
@@ -33,6 +32,7 @@ from consent.models import (
 from hiring import services as hiring_services
 from hiring.models import Candidate, Hiring
 from interview_analyzer.permissions import check_member
+from interview_analyzer.roles import Role
 from interview_analyzer.secret_tokens import hash_secret, new_secret
 
 logger = logging.getLogger(__name__)

@@ -16,12 +16,12 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import rate_limits
-from accounts.roles import Role
 from consent import services
 from consent.forms import DeclineForm
 from consent.models import ConsentRequest, ConsentStatus, LinkPurpose
 from consent.presentation import candidate_page_context
 from interview_analyzer.permissions import member_required
+from interview_analyzer.roles import Role
 from interview_analyzer.secret_tokens import hash_secret
 from interview_analyzer.tenancy import get_visible_or_404
 from interview_analyzer.views import rate_limited

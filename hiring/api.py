@@ -15,12 +15,12 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from accounts.roles import Role
 from consent import services as consent_services
 from hiring import serializers as s
 from hiring import services
 from hiring.models import Candidate, Criterion, Decision, Document, Hiring, Interview
 from interview_analyzer.middleware import max_request_bytes
+from interview_analyzer.roles import Role
 from interview_analyzer.viewsets import TenantViewSet
 
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
-from accounts.roles import Role
 from hiring import services
 from hiring.models import Candidate, Hiring
+from interview_analyzer.roles import Role
 
 HIRINGS = [
     {

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
-from accounts.roles import Role
 from hiring.models import Candidate, Criterion, Decision, Hiring, InterviewQuestion, Stage
+from interview_analyzer.roles import Role
 from interview_analyzer.sanitize import MAX_RICH_TEXT_LENGTH
 
 # Hired, rejected and withdrawn are decisions with a reason, never a plain stage change (services.update_candidate).

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Membership
-from accounts.roles import Role
 from interview_analyzer.public_ids import PublicIdField
+from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import TenantModel, TenantQuerySet
 
 VIEW_HIRING = "view_hiring"
@@ -237,6 +237,7 @@ class Document(TenantModel):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = DocumentQuerySet.as_manager()
+    stored_bytes_fields = ("size",)  # counted by the organization's storage quota (SEC-UP)
 
     class Meta:
         ordering = ["-created_at"]

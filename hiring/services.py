@@ -7,17 +7,18 @@ actor may act on them (``_require_visible``), so a direct call cannot reach past
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Membership
-from accounts.roles import Role
 from hiring import uploads
 from hiring.models import VIEW_HIRING, Candidate, Criterion, Decision, Document, Hiring, Interview, InterviewQuestion
 from interview_analyzer.permissions import check_member
 from interview_analyzer.public_ids import new_public_id
+from interview_analyzer.roles import Role
 from interview_analyzer.sanitize import MAX_RICH_TEXT_LENGTH, sanitize_rich_text
+from interview_analyzer.storage_quota import check_storage_quota
 
 HIRING_FIELDS = ("title", "description", "status")
 CRITERION_FIELDS = (
@@ -201,10 +202,6 @@ def update_candidate(*, actor: Membership, candidate: Candidate, **changes) -> C
     return candidate
 
 
-def organization_storage_used(organization) -> int:
-    return Document.objects.for_operators().filter(organization=organization).aggregate(total=Sum("size"))["total"] or 0
-
-
 @transaction.atomic
 def upload_document(*, actor: Membership, candidate: Candidate, uploaded) -> Document:
     """Store a candidate document (SEC-UP): size per file, type from the bytes, generated name, organization quota."""
@@ -218,9 +215,7 @@ def upload_document(*, actor: Membership, candidate: Candidate, uploaded) -> Doc
     kind = uploads.sniff(uploads.read_head(uploaded), uploads.as_stream(uploaded))
     if kind is None:
         raise ValidationError(_("Upload a PDF, Word, OpenDocument, RTF or plain-text document."), code="type")
-    used = organization_storage_used(candidate.organization)
-    if used + uploaded.size > settings.ORGANIZATION_STORAGE_QUOTA_BYTES:
-        raise ValidationError(_("Your organization's storage quota is used up."), code="quota")
+    check_storage_quota(candidate.organization_id, uploaded.size)
     _label, extension, content_type = kind
     document = Document(
         public_id=new_public_id("doc"),  # the generated storage name is built from it, before the first save

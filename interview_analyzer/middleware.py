@@ -1,12 +1,8 @@
-"""Request plumbing shared by every view: security headers, request size limit, acting member."""
+"""Request plumbing shared by every view: security headers and the request size limit (SEC-HDR, SEC-VAL)."""
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
-
-from accounts.models import Membership
-
-ACTIVE_ORGANIZATION_SESSION_KEY = "active_organization"
 
 
 class SecurityHeadersMiddleware:
@@ -75,21 +71,3 @@ def _error(request, status: int, detail: str):
         return JsonResponse({"detail": detail}, status=status)
     response = TemplateResponse(request, "error.html", {"status": status, "detail": detail}, status=status)
     return response.render()
-
-
-class ActingMemberMiddleware:
-    """Sets ``request.member``: the membership the signed-in user acts through (ORG-1), or ``None``.
-
-    API requests authenticated by token or API key replace it with the credential's membership.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        request.member = None
-        if request.user.is_authenticated:
-            request.member = Membership.objects.acting_for(
-                request.user, request.session.get(ACTIVE_ORGANIZATION_SESSION_KEY)
-            )
-        return self.get_response(request)

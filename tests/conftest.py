@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from accounts.roles import ROLE_ORDER, Role
+from interview_analyzer.roles import ROLE_ORDER, Role
 from tests.factories import MembershipFactory, OrganizationFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls there.

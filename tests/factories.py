@@ -4,7 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import Membership, Organization, User
-from accounts.roles import Role
+from interview_analyzer.roles import Role
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -4,6 +4,7 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
+from accounts.middleware import ActingMemberMiddleware
 from accounts.models import Membership
 from interview_analyzer.admin_base import TenantAdmin, is_secret_field
 from tests.factories import UserFactory
@@ -28,10 +29,17 @@ def test_staff_who_are_members_see_only_their_organization(acme, globex):
     acme.admin.user.is_staff = True
     acme.admin.user.save()
     request = RequestFactory().get("/admin/accounts/membership/")
-    request.user = acme.admin.user
+    request.user, request.session = acme.admin.user, {}
+    ActingMemberMiddleware(lambda request: None)(request)  # the acting member, as for every request
     queryset = admin.site._registry[Membership].get_queryset(request)
     assert set(queryset) == set(Membership.objects.visible_to(acme.admin))
     assert globex.admin not in queryset
+
+
+def test_staff_request_without_an_acting_member_sees_nothing(acme):
+    request = RequestFactory().get("/admin/accounts/membership/")
+    request.user = acme.admin.user  # no middleware ran: no request.member, so nothing is visible (fail closed)
+    assert not admin.site._registry[Membership].get_queryset(request).exists()
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from django.views import View
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-from accounts.roles import ROLE_ORDER, Role
 from interview_analyzer.permissions import MemberRequiredMixin, Scope, member_required
+from interview_analyzer.roles import ROLE_ORDER, Role
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from accounts.models import Membership, Organization, User
-from accounts.roles import ROLE_ORDER
+from interview_analyzer.roles import ROLE_ORDER
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import Role
 from consent import services as consent_services
 from hiring import services
 from hiring.forms import CandidateForm, DecisionForm, DocumentForm, InterviewForm, StageForm, apply_service_error
 from hiring.models import Candidate, Decision, Document, Hiring, Interview
 from hiring.views.shared import GET_ONLY, manages_hirings
 from interview_analyzer.permissions import member_required
+from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404
 
 

@@ -11,10 +11,10 @@ compose apps); nothing here writes.
 from django.db.models import Count
 from django.shortcuts import render
 
-from accounts.roles import Role
 from ai_analysis.models import Review, Score
 from hiring.models import Candidate, Hiring
 from interview_analyzer.permissions import member_required
+from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404
 
 COMPARE_MAX_CANDIDATES = 50

@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import Role
 from hiring import services
 from hiring.forms import CriterionForm, QuestionForm, apply_service_error
 from hiring.models import Criterion, Hiring, InterviewQuestion
 from hiring.views.hirings import render_hiring, visible_hiring
 from interview_analyzer.permissions import member_required
+from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404
 
 

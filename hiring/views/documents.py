@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
 from hiring import services
 from hiring.forms import DocumentForm, apply_service_error
 from hiring.models import Document
@@ -17,6 +16,7 @@ from hiring.views.candidates import render_candidate, visible_candidate
 from hiring.views.shared import GET_ONLY
 from interview_analyzer.middleware import max_request_bytes
 from interview_analyzer.permissions import member_required
+from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404
 
 

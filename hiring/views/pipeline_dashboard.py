@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.roles import Role
 from consent.models import ConsentRequest, ConsentStatus
 from hiring.models import Candidate, Hiring, Interview, Stage
 from hiring.templatetags.hiring_tags import bar_step
 from interview_analyzer.permissions import member_required
+from interview_analyzer.roles import Role
 
 # Rows on the dashboard (the "My interviews" page has its own DASHBOARD_ROWS); each list links to all of it.
 DASHBOARD_HIRINGS = 20

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from hiring.models import Stage
+from interview_analyzer.roles import Role
 
 GET_ONLY = ("GET", "HEAD")
 

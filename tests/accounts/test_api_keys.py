@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import PLAN_FEATURES, ApiKey, AuditEvent, Plan
-from accounts.roles import Role
 from interview_analyzer.public_ids import ALPHABET
+from interview_analyzer.roles import Role
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import AuditEvent, Invitation, Membership
-from accounts.roles import Role
+from interview_analyzer.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.roles import Role
+from interview_analyzer.roles import Role
 
 pytestmark = pytest.mark.django_db
 

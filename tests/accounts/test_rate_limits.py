@@ -18,9 +18,9 @@ from django_ratelimit.core import _get_window, _make_cache_key
 from rest_framework.test import APIClient
 
 from accounts.models import Organization, RefreshSession, User
-from accounts.roles import Role
 from interview_analyzer.models import RateLimitCounter
 from interview_analyzer.rate_limit_cache import DatabaseCounterCache
+from interview_analyzer.roles import Role
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ succeeds (2xx or a redirect back to the page); a refused one answers 403 and cha
 import pytest
 
 from accounts.models import ApiKey, AuditEvent, Invitation, Membership, Plan
-from accounts.roles import ROLE_ORDER, Role
 from accounts.services import create_api_key, invite_member
+from interview_analyzer.roles import ROLE_ORDER, Role
 
 pytestmark = pytest.mark.django_db
 

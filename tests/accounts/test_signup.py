@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from accounts import legal
 from accounts.models import AuditEvent, DpaAcceptance, Membership, Organization, User
-from accounts.roles import Role
+from interview_analyzer.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from rest_framework.test import APIClient, APIRequestFactory
 
 from accounts import tokens
 from accounts.models import AuditEvent, RefreshSession
-from accounts.roles import ROLE_ORDER
 from accounts.token_auth import AccessTokenAuthentication
+from interview_analyzer.roles import ROLE_ORDER
 from interview_analyzer.secret_tokens import hash_secret
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 

@@ -11,9 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.roles import Role
 from ai_analysis.models import Analysis, AnalysisStep, Evidence, Feedback, Review, Score, TranscriptTurn
 from consent.models import ConsentRequest, ConsentStatus
+from interview_analyzer.roles import Role
 from tests.ai_analysis import pipeline_world as pw
 from tests.ai_analysis.factories import (
     AnalysisFactory,

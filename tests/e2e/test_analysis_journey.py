@@ -20,10 +20,10 @@ from django.db.backends.signals import connection_created
 from playwright.sync_api import expect
 
 from accounts.models import Membership
-from accounts.roles import Role
 from ai_analysis import views
 from ai_analysis.models import Analysis, Recording, Review, Score
 from hiring.models import Interview
+from interview_analyzer.roles import Role
 from tests.ai_analysis import conftest as audio
 from tests.ai_analysis import pipeline_world as pw
 from tests.e2e.test_hiring_journey import console_errors, sign_in

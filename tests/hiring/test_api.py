@@ -16,11 +16,11 @@ from rest_framework.test import APIClient
 
 from accounts import tokens
 from accounts.models import Plan
-from accounts.roles import Role
 from accounts.services import create_api_key
 from hiring import services
 from hiring.models import Candidate, Criterion, Decision, Document, Hiring, Interview, InterviewQuestion
 from interview_analyzer.public_ids import PUBLIC_ID_RE
+from interview_analyzer.roles import Role
 from tests.hiring.factories import CandidateFactory
 
 pytestmark = pytest.mark.django_db

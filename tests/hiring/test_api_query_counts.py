@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accounts.roles import Role
 from hiring.models import Document, InterviewQuestion
+from interview_analyzer.roles import Role
 from tests.hiring.factories import CandidateFactory, CriterionFactory, DecisionFactory, HiringFactory, InterviewFactory
 
 pytestmark = pytest.mark.django_db

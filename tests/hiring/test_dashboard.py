@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from hiring import services
 from hiring.models import Hiring, Interview, Stage
 from hiring.views.pipeline_dashboard import AWAITING_PER_PAGE, DASHBOARD_AWAITING, DASHBOARD_HIRINGS
+from interview_analyzer.roles import Role
 from tests.hiring.factories import CandidateFactory, HiringFactory, InterviewFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from hiring import services
 from hiring.models import Candidate, Criterion, Decision, Hiring, Interview, InterviewQuestion
+from interview_analyzer.roles import Role
 from tests.factories import MembershipFactory
 from tests.hiring.factories import CandidateFactory, HiringFactory, InterviewFactory
 

@@ -3,9 +3,9 @@ interview and decision. Pages and the API read only through these, so this table
 
 import pytest
 
-from accounts.roles import Role
 from hiring import services
 from hiring.models import Candidate, Criterion, Decision, Hiring, Interview
+from interview_analyzer.roles import Role
 
 pytestmark = pytest.mark.django_db
 

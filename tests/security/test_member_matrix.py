@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import Plan
-from accounts.roles import ROLE_ORDER
 from accounts.services import create_api_key
+from interview_analyzer.roles import ROLE_ORDER
 from tests.security.test_anonymous_matrix import is_public
 from tests.security.urls_under_test import all_endpoints
 

@@ -8,8 +8,8 @@ from django.apps import apps
 from django.test import Client
 
 from accounts.models import Plan
-from accounts.roles import Role
 from accounts.services import create_api_key, invite_member
+from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import TenantModel
 from tests.security.urls_under_test import all_endpoints
 

@@ -1,10 +1,14 @@
+"""Template context of the signed-in member."""
+
+from accounts.services import dpa_is_current
+from interview_analyzer.roles import Role
+
+
 def acting_member(request):
     """The acting member for templates (to show the organization and hide buttons a role cannot use), and whether
     an admin still has to accept a new version of the data processing agreement (ORG-8)."""
     member = getattr(request, "member", None)
     context = {"member": member, "dpa_outdated": False}
-    if member is not None and member.role == "admin":
-        from accounts.services import dpa_is_current
-
+    if member is not None and member.role == Role.ADMIN:
         context["dpa_outdated"] = not dpa_is_current(member.organization)
     return context

@@ -1,4 +1,5 @@
-"""The four ordered roles of a membership (ORG-1, ORG-2)."""
+"""The four ordered roles of a membership (ORG-1, ORG-2), on floor 0 so permissions can order them without
+importing accounts; ``accounts.Membership.role`` stores them."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,0 +1,23 @@
+"""The acting member of a request (ORG-1): the one path by which pages and the admin learn who acts."""
+
+from accounts.models import Membership
+
+ACTIVE_ORGANIZATION_SESSION_KEY = "active_organization"
+
+
+class ActingMemberMiddleware:
+    """Sets ``request.member``: the membership the signed-in user acts through (ORG-1), or ``None``.
+
+    API requests authenticated by token or API key replace it with the credential's membership.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.member = None
+        if request.user.is_authenticated:
+            request.member = Membership.objects.acting_for(
+                request.user, request.session.get(ACTIVE_ORGANIZATION_SESSION_KEY)
+            )
+        return self.get_response(request)
