@@ -1,9 +1,13 @@
 """Redaction (AI-5), scope limits (AI-6) and the candidate-feedback guardrail with its adversarial set (AI-7)."""
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
+from ai_analysis import guardrails
 from ai_analysis.guardrails import (
     EMAIL,
     JUDGMENTAL_LABELS,
@@ -16,6 +20,7 @@ from ai_analysis.guardrails import (
     feedback_violations,
     find_phone_numbers,
     redact_identifiers,
+    word_lists,
 )
 from ai_analysis.types import CriterionSpec, ScoreDraft
 
@@ -437,3 +442,34 @@ def test_hostile_note_inside_an_otherwise_neutral_draft_is_replaced(note, fragme
     result = candidate_feedback(draft, recruiter_names=RECRUITERS, criteria_names=CRITERIA_NAMES)
     assert result.used_fallback
     assert_safe_for_candidate(result.text, note, fragments)
+
+
+# --- The word lists are data in the package -----------------------------------------------------------------------
+
+WORD_LIST_FILES = ["scope_terms.txt", "technical_phrases.txt", "feedback_words.txt"]
+
+
+@pytest.mark.parametrize("filename", WORD_LIST_FILES)
+def test_each_word_list_is_a_file_in_the_package_that_git_keeps(filename):
+    path = Path(guardrails.__file__).with_name(filename)
+    assert path.is_file()
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    ignored = subprocess.run([git, "check-ignore", "-q", str(path)], cwd=path.parent, check=False)  # noqa: S603
+    assert ignored.returncode == 1, f"{filename} is excluded by .gitignore: a clean clone would not have it"
+
+
+def test_the_rules_are_built_from_the_word_lists():
+    assert {"personality", "culture fit", "accent", "body language"} <= set(guardrails.SCOPE_TERMS)
+    assert "fuck*" in VULGAR_TERMS and "för fan" in guardrails.VULGAR_PHRASES and "lazy" in JUDGMENTAL_LABELS
+    assert check_scope("a race condition under stress testing") == []  # technical phrases are masked
+
+
+def test_a_word_list_entry_outside_a_section_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "broken.txt").write_text("# a comment\norphan entry\n[section]\nentry\n", encoding="utf-8")
+    monkeypatch.setattr(word_lists, "files", lambda package: tmp_path)
+    with pytest.raises(ValueError, match="broken.txt:2"):
+        word_lists.load_sections("broken.txt")
+    (tmp_path / "fine.txt").write_text("[a]\n  one  \n\n# skipped\ntwo\n[b]\nthree\n", encoding="utf-8")
+    assert word_lists.load_sections("fine.txt") == {"a": ("one", "two"), "b": ("three",)}
