@@ -1,17 +1,17 @@
 """The golden set (AI-2, AI-9): how far a provider agrees with the evidence a careful reader finds.
 
-``evaluate(provider, golden)`` scores the golden interview with the provider, passes the drafts through the same
-validation as the pipeline (verbatim candidate quotes, AI-6 scope), and compares each criterion with what is
-expected: evidence found or not, a quote containing the expected words, a score in the expected range. Agreement is
-the share of those checks that hold. ``manage.py ai_eval`` prints the report, so a self-hoster can validate their own
-model before pointing the product at it.
+``evaluate(provider, golden)`` scores the golden interview with the provider, passes the drafts through the score
+validation the pipeline applies (``draft_checks.validate_score_drafts``: verbatim candidate quotes, AI-6 scope), and
+compares each criterion with what is expected: evidence found or not, a quote containing the expected words, a score
+in the expected range. Agreement is the share of those checks that hold. ``manage.py ai_eval`` prints the report,
+so a self-hoster can validate their own model before pointing the product at it.
 """
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ai_analysis.pipeline import validate_drafts
+from ai_analysis.draft_checks import validate_score_drafts
 from ai_analysis.structuring import pair_questions_and_answers
 from ai_analysis.types import CriterionSpec, Turn
 
@@ -57,7 +57,7 @@ def evaluate(provider, golden: dict) -> Report:
         for c in golden["criteria"]
     ]
     drafts = provider.score(pair_questions_and_answers(turns), specs, on_call=lambda call: None)
-    drafts = {d.criterion_key: d for d in validate_drafts(drafts, turns, specs)}
+    drafts = {d.criterion_key: d for d in validate_score_drafts(drafts, turns=turns, criteria=specs).drafts}
     results = []
     for spec in specs:
         draft, expected = drafts[spec.key], golden["expected"].get(spec.key, {})

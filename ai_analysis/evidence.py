@@ -1,8 +1,8 @@
 """Verbatim evidence checks and the offline evidence-retrieval scorer (AI-1, AI-2, AI-4, AI-5, AI-8).
 
-``quote_occurs`` is the check every provider's output goes through: a quote only counts as evidence when it occurs
-verbatim in a *candidate* turn. Comparison ignores differences in whitespace, letter case and curly versus straight
-quotes and dashes, and nothing else: no fuzzy matching, no paraphrase.
+``evidence_for_quote`` is the verbatim check ``ai_analysis.draft_checks`` applies to every provider's quotes: a quote
+only counts as evidence when it occurs verbatim in a *candidate* turn. Comparison ignores differences in whitespace,
+letter case and curly versus straight quotes and dashes, and nothing else: no fuzzy matching, no paraphrase.
 
 ``LocalEvidenceScorer`` is the local, deterministic default provider's scorer (AI-2). It ranks the sentences of the
 candidate's answers against each criterion and quotes the best ones.
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ai_analysis.guardrails import check_scope
-from ai_analysis.types import CANDIDATE, CriterionSpec, Evidence, QAPair, ScoreDraft, Turn
+from ai_analysis.types import CANDIDATE, INSUFFICIENT_EVIDENCE, CriterionSpec, EvidenceDraft, QAPair, ScoreDraft, Turn
 
 # --- Verbatim quote check (AI-4, AI-8) --------------------------------------------------------------------------
 
@@ -102,18 +102,7 @@ def _find_in_turn(quote: str, turn: Turn) -> tuple[int, int] | None:
     return origin[at], origin[at + len(needle) - 1] + 1
 
 
-def quote_occurs(quote: str, turns: Iterable[Turn]) -> Turn | None:
-    """The candidate turn a quote occurs in verbatim, or None (AI-4, AI-8).
-
-    Interviewer turns never count: a question is not evidence about the candidate's answer.
-    """
-    for turn in turns:
-        if turn.speaker == CANDIDATE and _find_in_turn(quote, turn) is not None:
-            return turn
-    return None
-
-
-def evidence_for_quote(quote: str, turns: Iterable[Turn]) -> Evidence | None:
+def evidence_for_quote(quote: str, turns: Iterable[Turn]) -> EvidenceDraft | None:
     """Evidence for a provider's quote: the exact text as it stands in the candidate turn, with its timestamps (AI-4).
 
     None when the quote does not occur verbatim in a candidate turn, so providers can drop invented quotes.
@@ -123,7 +112,7 @@ def evidence_for_quote(quote: str, turns: Iterable[Turn]) -> Evidence | None:
             continue
         span = _find_in_turn(quote, turn)
         if span is not None:
-            return Evidence(turn.index, turn.text[span[0] : span[1]], turn.start_s, turn.end_s)
+            return EvidenceDraft(turn.index, turn.text[span[0] : span[1]], turn.start_s, turn.end_s)
     return None
 
 
@@ -291,7 +280,6 @@ MAX_EVIDENCE = 3
 ANCHOR_MIN_TERMS = 2
 BM25_K1 = 1.2
 BM25_B = 0.75
-INSUFFICIENT = "insufficient evidence"
 
 
 def criterion_words(criterion: CriterionSpec) -> dict[str, str]:
@@ -426,13 +414,13 @@ class LocalEvidenceScorer:
             if len(chosen) == MAX_EVIDENCE:
                 break
         if not chosen:
-            return ScoreDraft(criterion.key, None, INSUFFICIENT, ())
+            return ScoreDraft(criterion.key, None, INSUFFICIENT_EVIDENCE, ())
         chosen.sort(key=lambda r: r.span.order)
         evidence_terms = frozenset().union(*(r.matched for r in chosen))
         anchors = anchor_terms(criterion)
         score = score_from_evidence([sum(r.matched.values()) for r in chosen], evidence_terms, anchors)
         evidence = tuple(
-            Evidence(r.span.turn.index, r.span.text, r.span.turn.start_s, r.span.turn.end_s) for r in chosen
+            EvidenceDraft(r.span.turn.index, r.span.text, r.span.turn.start_s, r.span.turn.end_s) for r in chosen
         )
         return ScoreDraft(criterion.key, score, self._rationale(criterion, chosen, score), evidence)
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from ai_analysis import audio, guardrails
-from ai_analysis.evidence import evidence_for_quote
+from ai_analysis.draft_checks import recruiter_feedback_in_scope, validate_score_drafts
 from ai_analysis.models import (
     STEP_ORDER,
     AICall,
@@ -42,15 +42,12 @@ from ai_analysis.models import (
 from ai_analysis.providers import provider_for
 from ai_analysis.providers.base import CallRecord, ProviderError
 from ai_analysis.structuring import pair_questions_and_answers
-from ai_analysis.types import CANDIDATE, CriterionSpec, QAPair, ScoreDraft, Turn
-from ai_analysis.types import Evidence as EvidenceItem
+from ai_analysis.types import CriterionSpec, EvidenceDraft, QAPair, ScoreDraft, Turn
 from consent.services import ConsentRequired, require_consent
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 4
-WITHHELD_FOR_SCOPE = "Withheld: the draft judged something outside the criteria (AI-6)."
-INSUFFICIENT = "insufficient evidence"
 
 
 class RetryStep(Exception):
@@ -297,39 +294,15 @@ def criteria_of(analysis: Analysis) -> tuple[list[CriterionSpec], dict]:
     return specs, {c.public_id: c for c in criteria}
 
 
-def validate_drafts(drafts: list[ScoreDraft], turns: list[Turn], specs: list[CriterionSpec]) -> list[ScoreDraft]:
-    """Whatever the provider: keep only evidence quoted verbatim from a candidate turn (AI-1, AI-4) and withhold any
-    judgement outside the criteria (AI-6). A score left without evidence becomes "insufficient evidence"."""
-    candidate_turns = [turn for turn in turns if turn.speaker == CANDIDATE]
-    by_key = {draft.criterion_key: draft for draft in drafts}
-    kept = []
-    for spec in specs:
-        draft = by_key.get(spec.key)
-        if draft is None:
-            kept.append(ScoreDraft(spec.key, None, INSUFFICIENT))
-            continue
-        evidence = []
-        for item in draft.evidence:
-            checked = evidence_for_quote(item.quote, candidate_turns)
-            if checked is not None:
-                evidence.append(checked)
-        if guardrails.draft_violates_scope(draft) or any(guardrails.check_scope(e.quote) for e in evidence):
-            kept.append(ScoreDraft(spec.key, None, WITHHELD_FOR_SCOPE))
-        elif draft.score is None or not evidence:
-            kept.append(
-                ScoreDraft(spec.key, None, draft.rationale if draft.score is None else INSUFFICIENT, tuple(evidence))
-            )
-        else:
-            kept.append(ScoreDraft(spec.key, max(1, min(5, int(draft.score))), draft.rationale, tuple(evidence)))
-    return kept
-
-
 def _score(analysis: Analysis, calls: list) -> None:
     provider = provider_for(analysis.organization)
     turns = redacted_turns(analysis)
     pairs = pairs_of(analysis, turns)
     specs, criteria = criteria_of(analysis)
-    drafts = validate_drafts(provider.score(pairs, specs, on_call=calls.append), turns, specs)
+    # Whatever the provider: the one score validation (AI-4, AI-6), again, before anything is stored.
+    drafts = validate_score_drafts(
+        provider.score(pairs, specs, on_call=calls.append), turns=turns, criteria=specs
+    ).drafts
     analysis.scores.all().delete()
     turn_rows = {row.index: row for row in analysis.turns.all()}
     for draft in drafts:
@@ -370,7 +343,7 @@ def drafts_of(analysis: Analysis) -> list[ScoreDraft]:
             score.value,
             score.rationale,
             tuple(
-                EvidenceItem(turn_index=item.turn.index, quote=item.quote, start_s=item.start_s, end_s=item.end_s)
+                EvidenceDraft(turn_index=item.turn.index, quote=item.quote, start_s=item.start_s, end_s=item.end_s)
                 for item in score.evidence.all()
             ),
         )
@@ -383,9 +356,9 @@ def _feedback(analysis: Analysis, calls: list) -> None:
     turns = redacted_turns(analysis)
     specs, _criteria = criteria_of(analysis)
     drafts = drafts_of(analysis)
-    recruiter_text = provider.recruiter_feedback(pairs_of(analysis, turns), drafts, specs, on_call=calls.append)
-    if guardrails.check_scope(recruiter_text):
-        recruiter_text = "\n".join(f"{d.criterion_key}: {d.score or 'no score'}" for d in drafts)
+    recruiter_text = recruiter_feedback_in_scope(
+        provider.recruiter_feedback(pairs_of(analysis, turns), drafts, specs, on_call=calls.append), drafts, specs
+    )
     # No team member's name may reach the candidate (AI-7): every member of the organization counts.
     recruiter_names = team_names(analysis.organization_id)
     candidate_draft = provider.candidate_feedback_draft(drafts, specs, recruiter_notes="", on_call=calls.append)

@@ -55,8 +55,12 @@ class CriterionSpec:
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """A verbatim quote from a candidate turn, with that turn's timestamps (AI-4)."""
+class EvidenceDraft:
+    """A quote a score draft rests on, with its turn's index and timestamps (AI-4).
+
+    Once through ``ai_analysis.draft_checks`` it is verbatim text of a candidate turn; stored, it becomes an
+    ``ai_analysis.models.Evidence`` row.
+    """
 
     turn_index: int
     quote: str
@@ -68,10 +72,19 @@ class Evidence:
 class ScoreDraft:
     """A draft score for one criterion (AI-3: a draft until a recruiter approves it).
 
-    ``score`` is 1..5, or None when there is insufficient evidence (AI-4: no score without evidence).
+    ``score`` is 1..5, or None when there is insufficient evidence (AI-4: no score without evidence) or the draft was
+    withheld for scope (AI-6); the rationale then says which, in the one wording below.
     """
 
     criterion_key: str
     score: int | None
     rationale: str
-    evidence: tuple[Evidence, ...] = ()
+    evidence: tuple[EvidenceDraft, ...] = ()
+
+
+# The rationale of a draft score without a value, whichever provider drafted it (see ai_analysis.draft_checks).
+INSUFFICIENT_EVIDENCE = "insufficient evidence"
+WITHHELD_FOR_SCOPE = (
+    "Withheld: the draft went beyond the assessment scope (AI-6), so no draft score is shown for this criterion. "
+    "Please assess it from the transcript."
+)

@@ -48,5 +48,11 @@ def check_scope(text: str) -> list[str]:
 
 
 def draft_violates_scope(draft: ScoreDraft) -> list[str]:
-    """AI-6 check of a provider's score draft: its rationale must stay within scope (the quotes are the candidate's)."""
-    return check_scope(draft.rationale)
+    """AI-6 check of a score draft: its rationale, and the quotes it rests on, must stay within scope.
+
+    A quote is the candidate's own words, but a score that rests on "I was so nervous" judges the emotional state.
+    """
+    found = check_scope(draft.rationale)
+    for item in draft.evidence:
+        found += [violation for violation in check_scope(item.quote) if violation not in found]
+    return found

@@ -1,9 +1,10 @@
 """What every AI provider offers the pipeline, and what it reports about each call (AI-2, AI-8).
 
 A provider turns audio into speaker turns and scores question/answer pairs against the recruiter's criteria. It
-receives input already stripped of the candidate's identifiers (AI-5) and returns drafts; the pipeline then keeps
-only evidence that occurs verbatim in a candidate turn and rejects out-of-scope judgements (AI-1, AI-6) whatever
-the provider, so a provider cannot widen what is stored. Every network or model call is reported through
+receives input already stripped of the candidate's identifiers (AI-5) and returns drafts that have passed
+``ai_analysis.draft_checks.validate_score_drafts``: only evidence that occurs verbatim in a candidate turn, no
+out-of-scope judgement (AI-4, AI-6). The pipeline passes whatever a provider returns through the same validation
+again, so a provider cannot widen what is stored. Every network or model call is reported through
 ``on_call`` as a ``CallRecord``: the pipeline writes one audit row per record (AI-8), never with transcript text.
 """
 

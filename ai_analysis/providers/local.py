@@ -3,8 +3,9 @@
 Speech to text with pocketsphinx, whose US-English model ships inside its wheel (nothing is downloaded, ever);
 speaker turns from the recording's two channels when it has them, else from pauses (low confidence, correctable by
 a person); scoring by the evidence-retrieval scorer of ``ai_analysis.evidence``, which quotes the candidate's own
-words; feedback built from the drafts by fixed, factual templates. Deterministic: the same audio and criteria give
-the same result, so a self-hoster can reproduce any analysis.
+words, through the validation every provider's drafts pass (``ai_analysis.draft_checks``); feedback built from the
+drafts by fixed, factual templates. Deterministic: the same audio and criteria give the same result, so a
+self-hoster can reproduce any analysis.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import time
 from collections.abc import Sequence
 
 from ai_analysis import guardrails, speech
+from ai_analysis.draft_checks import turns_of_pairs, validate_score_drafts
 from ai_analysis.evidence import LocalEvidenceScorer
 from ai_analysis.providers.base import (
     CANDIDATE_FEEDBACK,
@@ -69,8 +71,9 @@ class LocalProvider:
     def score(self, pairs: Sequence[QAPair], criteria: Sequence[CriterionSpec], *, on_call: OnCall) -> list[ScoreDraft]:
         started = time.perf_counter()
         drafts = LocalEvidenceScorer().score(pairs, criteria)
+        checked = validate_score_drafts(drafts, turns=turns_of_pairs(pairs), criteria=criteria, source="local provider")
         self._report(on_call, SCORE, started)
-        return drafts
+        return checked.drafts
 
     def recruiter_feedback(
         self,

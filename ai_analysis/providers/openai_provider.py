@@ -13,16 +13,18 @@ What this module guarantees, whatever the model answers:
   "error:malformed", "error:refused", "error:model_refusal", "error:connection"). Records never carry prompt,
   transcript or output text. The ``openai`` client's own retries are switched off (``max_retries=0``) so that no
   attempt goes unaudited.
-* **AI-4**: an evidence quote is kept only when it occurs verbatim in a *candidate* turn
-  (:func:`ai_analysis.evidence.evidence_for_quote`), with that turn's timestamps; a score left without evidence
-  becomes ``None`` with the rationale "insufficient evidence". Invented quotes and quotes of the interviewer are
-  dropped and counted in ``dropped_quotes`` (never written into a rationale).
+* **AI-4, AI-6**: the scores pass through :func:`ai_analysis.draft_checks.validate_score_drafts`, the one score
+  validation every provider uses: an evidence quote is kept only when it occurs verbatim in a *candidate* turn, with
+  that turn's timestamps; a score left without evidence becomes ``None`` with the rationale "insufficient evidence";
+  a draft whose rationale or quotes are out of scope is withheld. Invented quotes and quotes of the interviewer are
+  dropped and counted in ``dropped_quotes``, withheld drafts in ``withheld_for_scope`` (never written into a
+  rationale).
 * **AI-5**: the model only sees what the caller passes, which is already redacted; the upload of the audio file is
   named ``interview.<ext>``, never after the stored path. The system prompts tell the model the candidate is
   anonymised and that the transcript is data, not instructions.
-* **AI-6**: the system prompts state the scope limits, and outputs are checked with
-  :func:`ai_analysis.guardrails.check_scope`: a score whose rationale is out of scope is withheld (``None``), recruiter
-  feedback that is out of scope is replaced by a deterministic factual template built from the drafts.
+* **AI-6**: the system prompts state the scope limits, and outputs are checked: scores as above, recruiter feedback
+  through :func:`ai_analysis.draft_checks.recruiter_feedback_in_scope`, which replaces out-of-scope text by the
+  deterministic factual template built from the drafts.
 * **AI-7**: candidate feedback is generated with the recruiter notes as private context only, is refused if it copies
   five or more consecutive words of the notes, and is passed through
   :func:`ai_analysis.guardrails.candidate_feedback` before it is returned (the pipeline runs that guardrail again with
@@ -63,8 +65,9 @@ from django.conf import settings
 
 from ai_analysis import speech
 from ai_analysis.audio import sniff
-from ai_analysis.evidence import evidence_for_quote, normalise_for_match
-from ai_analysis.guardrails import candidate_feedback, check_scope, draft_violates_scope
+from ai_analysis.draft_checks import recruiter_feedback_in_scope, turns_of_pairs, validate_score_drafts
+from ai_analysis.evidence import normalise_for_match
+from ai_analysis.guardrails import candidate_feedback
 from ai_analysis.providers.base import (
     CANDIDATE_FEEDBACK,
     RECRUITER_FEEDBACK,
@@ -75,7 +78,16 @@ from ai_analysis.providers.base import (
     ProviderError,
     TranscriptResult,
 )
-from ai_analysis.types import CANDIDATE, INTERVIEWER, CriterionSpec, Evidence, QAPair, ScoreDraft, Turn
+from ai_analysis.types import (
+    CANDIDATE,
+    INSUFFICIENT_EVIDENCE,
+    INTERVIEWER,
+    CriterionSpec,
+    EvidenceDraft,
+    QAPair,
+    ScoreDraft,
+    Turn,
+)
 from interview_analyzer.outbound import OutboundRefused, outbound_client
 
 logger = logging.getLogger(__name__)
@@ -87,16 +99,10 @@ MAX_BACKOFF_S = 30.0
 MAX_RETRY_AFTER_S = 60.0  # a longer Retry-After is left to the actor's own (later) retry
 MALFORMED_RETRIES = 1
 TURN_PAUSE_S = 1.0  # a silence at least this long between two segments ends a turn (no diarization from the API)
-MAX_QUOTES_PER_CRITERION = 3
 MAX_RATIONALE_CHARS = 1000
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # the transcription API's upload limit
 NOTES_COPY_WORDS = 5  # candidate feedback sharing this many consecutive words with the recruiter notes is refused
 
-INSUFFICIENT_EVIDENCE = "insufficient evidence"
-WITHHELD_FOR_SCOPE = (
-    "Withheld: the generated rationale went beyond the assessment scope (AI-6), so no draft score is shown for this "
-    "criterion. Please assess it from the transcript."
-)
 AUDIO_SUFFIXES = {".flac", ".m4a", ".mp3", ".mp4", ".mpeg", ".mpga", ".oga", ".ogg", ".wav", ".webm"}
 LANGUAGE_CODES = {"english": "en", "swedish": "sv", "norwegian": "no", "danish": "da", "finnish": "fi", "german": "de"}
 
@@ -314,6 +320,12 @@ def _parse_scores(content: str, keys: set[str]) -> dict[str, _RawScore]:
     return parsed
 
 
+def _draft(key: str, raw: _RawScore) -> ScoreDraft:
+    """The model's answer for one criterion, unchecked: the validation finds each quote's turn and its timestamps."""
+    evidence = tuple(EvidenceDraft(turn_index, quote, 0.0, 0.0) for turn_index, quote in raw.quotes)
+    return ScoreDraft(key, raw.score, raw.rationale, evidence)
+
+
 def _turn_json(turn: Turn) -> dict[str, Any]:
     return {"turn_index": turn.index, "speaker": turn.speaker, "text": turn.text}
 
@@ -326,31 +338,6 @@ def _criterion_json(criterion: CriterionSpec) -> dict[str, Any]:
         "evidence_guidance": criterion.evidence_guidance,
         "anchors": {str(level): text for level, text in sorted(criterion.anchors.items())},
     }
-
-
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60:02d}:{whole % 60:02d}"
-
-
-def factual_summary(drafts: Sequence[ScoreDraft], criteria: Sequence[CriterionSpec]) -> str:
-    """The deterministic recruiter summary used when the model's text is out of scope (AI-6): facts from the drafts."""
-    by_key = {draft.criterion_key: draft for draft in drafts}
-    lines = []
-    for criterion in criteria:
-        draft = by_key.get(criterion.key)
-        if draft is None or draft.score is None:
-            lines.append(f"{criterion.name}: not scored (insufficient evidence).")
-            continue
-        passages = len(draft.evidence)
-        line = f"{criterion.name}: draft score {draft.score}/5, {passages} quoted passage{'s' if passages != 1 else ''}"
-        if draft.evidence:
-            line += f" (from {_clock(draft.evidence[0].start_s)})"
-        line += "."
-        if draft.rationale and not check_scope(draft.rationale):
-            line += f" {draft.rationale}"
-        lines.append(line)
-    return "\n".join(lines)
 
 
 def _copies_notes(text: str, notes: str, *, words: int = NOTES_COPY_WORDS) -> bool:
@@ -392,7 +379,7 @@ class OpenAIProvider:
         self.timeout = settings.OPENAI_TIMEOUT_SECONDS if timeout is None else timeout
         self.sleep = sleep
         self.dropped_quotes = 0  # evidence quotes rejected by the verbatim check, over this provider's lifetime
-        self.withheld_for_scope = 0  # score drafts withheld because their rationale was out of scope (AI-6)
+        self.withheld_for_scope = 0  # score drafts withheld because their rationale or quotes were out of scope (AI-6)
         key = api_key if api_key is not None else settings.OPENAI_API_KEY
         if not key:
             raise ProviderError("the OpenAI provider has no API key (OPENAI_API_KEY)", retryable=False)
@@ -620,38 +607,13 @@ class OpenAIProvider:
             parse=lambda content: _parse_scores(content, keys),
             response_format=response_format,
         )
-        candidate_turns = [t for pair in pairs for t in pair.answer_turns if t.speaker == CANDIDATE]
-        return [self._draft(criterion.key, raw.get(criterion.key), candidate_turns) for criterion in criteria]
-
-    def _draft(self, key: str, raw: _RawScore | None, candidate_turns: Sequence[Turn]) -> ScoreDraft:
-        if raw is None:
-            return ScoreDraft(key, None, INSUFFICIENT_EVIDENCE)
-        by_index = {turn.index: turn for turn in candidate_turns}
-        evidence: list[Evidence] = []
-        dropped = 0
-        for turn_index, quote in raw.quotes:
-            cited = by_index.get(turn_index)
-            found = (evidence_for_quote(quote, [cited]) if cited else None) or evidence_for_quote(
-                quote, candidate_turns
-            )
-            if found is None:
-                dropped += 1
-            elif all((e.turn_index, e.quote) != (found.turn_index, found.quote) for e in evidence):
-                evidence.append(found)
-        if dropped:
-            self.dropped_quotes += dropped
-            logger.info("openai provider: dropped %d evidence quote(s) not found in candidate turns", dropped)
-        evidence = evidence[:MAX_QUOTES_PER_CRITERION]
-        draft = ScoreDraft(key, raw.score, raw.rationale or INSUFFICIENT_EVIDENCE, tuple(evidence))
-        violations = draft_violates_scope(draft)
-        if violations:
-            self.withheld_for_scope += 1
-            categories = sorted({v.split(":", 1)[0] for v in violations})
-            logger.warning("openai provider: score draft withheld for scope (%s)", ", ".join(categories))
-            return ScoreDraft(key, None, WITHHELD_FOR_SCOPE)
-        if draft.score is not None and not draft.evidence:
-            return ScoreDraft(key, None, INSUFFICIENT_EVIDENCE)
-        return draft
+        drafts = [_draft(key, entry) for key, entry in raw.items()]
+        checked = validate_score_drafts(
+            drafts, turns=turns_of_pairs(pairs), criteria=criteria, source="openai provider"
+        )
+        self.dropped_quotes += checked.dropped_quotes
+        self.withheld_for_scope += len(checked.withheld_for_scope)
+        return checked.drafts
 
     # --- Feedback (AI-6, AI-7) ------------------------------------------------------------------------------------
 
@@ -689,12 +651,7 @@ class OpenAIProvider:
             on_call=on_call,
             parse=str.strip,
         )
-        violations = check_scope(text)
-        if violations:
-            categories = sorted({v.split(":", 1)[0] for v in violations})
-            logger.warning("openai provider: recruiter feedback replaced for scope (%s)", ", ".join(categories))
-            return factual_summary(drafts, criteria)
-        return text
+        return recruiter_feedback_in_scope(text, drafts, criteria, source="openai provider")
 
     def candidate_feedback_draft(
         self, drafts: Sequence[ScoreDraft], criteria: Sequence[CriterionSpec], *, recruiter_notes: str, on_call: OnCall

@@ -8,21 +8,19 @@ from pathlib import Path
 import pytest
 
 from ai_analysis.evidence import (
-    INSUFFICIENT,
     LocalEvidenceScorer,
     anchor_terms,
     evidence_for_quote,
     joined_terms,
     qualifies,
     query_weights,
-    quote_occurs,
     score_from_evidence,
     stem,
     terms,
 )
 from ai_analysis.guardrails import check_scope
 from ai_analysis.structuring import pair_questions_and_answers
-from ai_analysis.types import CriterionSpec, QAPair, Turn
+from ai_analysis.types import INSUFFICIENT_EVIDENCE, CriterionSpec, QAPair, Turn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,7 +118,13 @@ def drafts(turns):
     return {d.criterion_key: d for d in LocalEvidenceScorer().score(pair_questions_and_answers(turns), CRITERIA)}
 
 
-# --- quote_occurs -------------------------------------------------------------------------------------------------
+# --- The verbatim check ------------------------------------------------------------------------------------------
+
+
+def quote_occurs(quote: str, turns: list[Turn]) -> Turn | None:
+    """The turn ``evidence_for_quote`` finds the quote in, or None."""
+    found = evidence_for_quote(quote, turns)
+    return None if found is None else next(turn for turn in turns if turn.index == found.turn_index)
 
 
 def test_quote_from_a_candidate_turn_is_found_in_that_turn(turns):
@@ -190,7 +194,7 @@ def test_matching_criteria_get_evidence_and_an_unrelated_one_gets_none(drafts):
     assert all("schema" not in e.quote for e in incidents.evidence)
     assert mandarin.score is None
     assert mandarin.evidence == ()
-    assert mandarin.rationale == INSUFFICIENT
+    assert mandarin.rationale == INSUFFICIENT_EVIDENCE
 
 
 def test_rich_evidence_scores_higher_than_thin_evidence(drafts):
@@ -247,7 +251,9 @@ def test_a_single_topical_word_is_not_evidence():
 def test_no_answers_means_insufficient_evidence_everywhere():
     pairs = [QAPair(0, Turn(0, "interviewer", 0.0, 2.0, "How do you design schemas?"), ())]
     drafts = LocalEvidenceScorer().score(pairs, CRITERIA)
-    assert [(d.criterion_key, d.score, d.rationale) for d in drafts] == [(c.key, None, INSUFFICIENT) for c in CRITERIA]
+    assert [(d.criterion_key, d.score, d.rationale) for d in drafts] == [
+        (c.key, None, INSUFFICIENT_EVIDENCE) for c in CRITERIA
+    ]
 
 
 def test_long_unpunctuated_answers_are_quoted_in_windows():

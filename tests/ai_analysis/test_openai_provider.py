@@ -14,13 +14,17 @@ import pytest
 
 from ai_analysis.guardrails import redact_identifiers
 from ai_analysis.providers.base import PURPOSES, CallRecord, ProviderError
-from ai_analysis.providers.openai_provider import (
+from ai_analysis.providers.openai_provider import PROMPT_VERSION, OpenAIProvider
+from ai_analysis.types import (
+    CANDIDATE,
     INSUFFICIENT_EVIDENCE,
-    PROMPT_VERSION,
+    INTERVIEWER,
     WITHHELD_FOR_SCOPE,
-    OpenAIProvider,
+    CriterionSpec,
+    QAPair,
+    ScoreDraft,
+    Turn,
 )
-from ai_analysis.types import CANDIDATE, INTERVIEWER, CriterionSpec, QAPair, ScoreDraft, Turn
 from tests.ai_analysis.openai_server import (
     API_KEY,
     FakeOpenAIServer,
