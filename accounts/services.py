@@ -21,7 +21,7 @@ from accounts.models import (
     RefreshSession,
     User,
 )
-from interview_analyzer.permissions import check_member
+from interview_analyzer.permissions import check_member, require_access
 from interview_analyzer.roles import Role
 from interview_analyzer.secret_tokens import hash_secret, new_secret, random_base62
 
@@ -128,8 +128,7 @@ def _would_remove_last_admin(membership: Membership) -> bool:
 @transaction.atomic
 def change_role(*, actor: Membership, membership: Membership, role: Role | str, ip: str | None = None) -> Membership:
     """Change a member's role (ORG-7). The organization keeps at least one active admin."""
-    check_member(actor, Role.ADMIN)
-    _same_organization(actor, membership)
+    require_access(actor, membership, Role.ADMIN)
     role = Role(role)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == role:
@@ -155,8 +154,7 @@ def change_role(*, actor: Membership, membership: Membership, role: Role | str, 
 @transaction.atomic
 def deactivate_member(*, actor: Membership, membership: Membership, ip: str | None = None) -> Membership:
     """Deactivate a member (ORG-7): their sessions, tokens and API keys stop working at the next request."""
-    check_member(actor, Role.ADMIN)
-    _same_organization(actor, membership)
+    require_access(actor, membership, Role.ADMIN)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
         return membership
@@ -178,8 +176,7 @@ def deactivate_member(*, actor: Membership, membership: Membership, ip: str | No
 
 @transaction.atomic
 def reactivate_member(*, actor: Membership, membership: Membership, ip: str | None = None) -> Membership:
-    check_member(actor, Role.ADMIN)
-    _same_organization(actor, membership)
+    require_access(actor, membership, Role.ADMIN)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.is_active:
         return membership
@@ -235,8 +232,7 @@ def invite_member(*, actor: Membership, email: str, role: Role | str, ip: str | 
 
 @transaction.atomic
 def revoke_invitation(*, actor: Membership, invitation: Invitation, ip: str | None = None) -> Invitation:
-    check_member(actor, Role.ADMIN)
-    _same_organization(actor, invitation)
+    require_access(actor, invitation, Role.ADMIN)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.is_pending:
         invitation.revoked_at = timezone.now()
@@ -301,12 +297,6 @@ def update_profile(*, user: User, full_name: str) -> User:
     return user
 
 
-def _same_organization(actor: Membership, obj) -> None:
-    if obj.organization_id != actor.organization_id:
-        # Views fetch through visible_to, so this only guards direct service calls; same answer as a missing row.
-        raise Membership.DoesNotExist
-
-
 # --- API keys (KEY-1…8) -----------------------------------------------------------------------------------------------
 
 
@@ -349,8 +339,7 @@ def create_api_key(
 @transaction.atomic
 def revoke_api_key(*, actor: Membership, key: ApiKey, ip: str | None = None) -> ApiKey:
     """Revocation takes effect on the key's next request (KEY-6)."""
-    check_member(actor, Role.ADMIN)
-    _same_organization(actor, key)
+    require_access(actor, key, Role.ADMIN)
     key = ApiKey.objects.select_for_update().get(pk=key.pk)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()

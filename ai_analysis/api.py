@@ -16,16 +16,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts import rate_limits
 from ai_analysis import actors, recordings, review
 from ai_analysis import serializers as s
 from ai_analysis.models import Analysis, Feedback, Recording, Review, Score, TranscriptTurn
-from consent.services import ConsentRequired
-from hiring.api import HiringDomainViewSet
 from interview_analyzer.roles import Role
+from interview_analyzer.viewsets import TenantViewSet
 
 CHUNK_HEADER = "X-Chunk-SHA256"
 
@@ -39,26 +37,15 @@ class ChunkParser(BaseParser):
         return stream.read() if stream is not None else b""
 
 
-class AnalysisDomainViewSet(HiringDomainViewSet):
-    def handle_exception(self, exc):
-        if isinstance(exc, ConsentRequired):
-            # 403 with a code a client can act on: show "waiting for the candidate's consent", do not retry.
-            return Response({"detail": str(exc.args[0]), "code": "consent_required"}, status=status.HTTP_403_FORBIDDEN)
-        if isinstance(exc, recordings.ChunkConflict):
-            exc = exceptions.APIException(str(exc))
-            exc.status_code = status.HTTP_409_CONFLICT
-        return super().handle_exception(exc)
-
-
 @extend_schema_view(
     create=extend_schema(request=s.RecordingStartSerializer, responses={201: s.RecordingSerializer}),
 )
-class RecordingViewSet(mixins.RetrieveModelMixin, AnalysisDomainViewSet):
+class RecordingViewSet(mixins.RetrieveModelMixin, TenantViewSet):
     """An interview's recording, received in chunks. Interviewers record the interviews assigned to them."""
 
     model = Recording
     serializer_class = s.RecordingSerializer
-    required_role = Role.INTERVIEWER
+    read_role = write_role = Role.INTERVIEWER  # the service checks the interview is theirs to record
     # A chunk's body may be larger than the default request limit; nothing else here sends more than a few bytes.
     max_request_bytes = settings.RECORDING_CHUNK_MAX_BYTES + 64 * 1024
 
@@ -111,12 +98,12 @@ class RecordingViewSet(mixins.RetrieveModelMixin, AnalysisDomainViewSet):
 
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("interview", OpenApiTypes.STR)]))
-class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AnalysisDomainViewSet):
+class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     """Analyses with each step's state and failure reason; the explanation of the approved scores (RET-7)."""
 
     model = Analysis
     serializer_class = s.AnalysisSerializer
-    required_role = Role.INTERVIEWER
+    read_role = Role.INTERVIEWER
     filter_serializer_class = s.AnalysisFilterSerializer
     filter_lookups = {"interview": "interview__public_id"}
 
@@ -145,10 +132,11 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Analysis
         return Response(s.ExplanationSerializer(payload).data)
 
 
-class ReviewViewSet(AnalysisDomainViewSet):
-    @property
-    def required_role(self):
-        return Role.INTERVIEWER if self.request.method in SAFE_METHODS else Role.HIRING_MANAGER
+class ReviewViewSet(TenantViewSet):
+    """What people review (AI-3): everyone who sees the interview reads it; hiring managers and up change it."""
+
+    read_role = Role.INTERVIEWER
+    write_role = Role.HIRING_MANAGER
 
 
 @extend_schema_view(

@@ -11,7 +11,7 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,15 +22,18 @@ from ai_analysis.models import STEP_ORDER, Analysis, AnalysisStep, Recording, Re
 from ai_analysis.providers import provider_for
 from consent.services import require_consent
 from hiring.models import Interview
-from interview_analyzer.permissions import check_member
+from interview_analyzer.errors import Conflict
+from interview_analyzer.permissions import require_access
 from interview_analyzer.roles import Role
 from interview_analyzer.storage_quota import check_storage_quota
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
-class ChunkConflict(Exception):
-    """A stored chunk index was sent again with different bytes, or the recording is already complete."""
+class ChunkConflict(Conflict):
+    """A stored chunk index was sent again with different bytes, or the recording is already complete (409)."""
+
+    code = "chunk_conflict"
 
 
 class IncompleteRecording(Exception):
@@ -43,9 +46,7 @@ class IncompleteRecording(Exception):
 
 def _require_visible_interview(actor: Membership, interview: Interview) -> None:
     """Interviewers record their own interviews; hiring managers and up the interviews of hirings they manage."""
-    check_member(actor, Role.INTERVIEWER)
-    if not Interview.objects.visible_to(actor).filter(pk=interview.pk).exists():
-        raise PermissionDenied
+    require_access(actor, interview, Role.INTERVIEWER)
 
 
 @transaction.atomic

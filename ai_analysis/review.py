@@ -9,7 +9,7 @@ as the interviewer's loses the evidence quoting it, and every affected score goe
 second look, even if it had been approved.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from ai_analysis.models import Evidence, Feedback, Review, Score, TranscriptTurn
 from ai_analysis.pipeline import team_names
 from consent.services import require_consent
 from hiring.models import Candidate
-from interview_analyzer.permissions import check_member
+from interview_analyzer.permissions import require_access
 from interview_analyzer.roles import Role
 
 MAX_TEXT = 5000
@@ -29,9 +29,7 @@ MAX_TEXT = 5000
 def _require_reviewer(actor: Membership, item) -> None:
     """Hiring manager or above who may see the item, and the candidate's consent still recorded (CON-4, CON-5):
     after a withdrawal nobody works on the candidate's analysis any more."""
-    check_member(actor, Role.HIRING_MANAGER)
-    if not type(item).objects.visible_to(actor).filter(pk=item.pk).exists():
-        raise PermissionDenied
+    require_access(actor, item, Role.HIRING_MANAGER)
     require_consent(_candidate_of(item))
 
 

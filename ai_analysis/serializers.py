@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from ai_analysis.models import Analysis, AnalysisStep, Evidence, Feedback, Recording, Score, TranscriptTurn
 from hiring.models import Interview
-from hiring.serializers import PublicIdRelatedField, StrictInput, public_id_of
+from interview_analyzer.serializers import PublicIdRelatedField, StrictInput, public_id_of
 
 
 class RecordingStartSerializer(StrictInput, serializers.Serializer):

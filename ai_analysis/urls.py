@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from ai_analysis import views
+from ai_analysis import comparison, views
 
 app_name = "ai_analysis"
 
 urlpatterns = [
+    path("hirings/<pid:public_id>/compare", comparison.hiring_compare, name="hiring_compare"),
     path("interviews/<pid:public_id>/record/", views.recorder, name="record"),
     path("analyses/<pid:public_id>/", views.analysis_detail, name="analysis"),
     path("analyses/<pid:public_id>/progress/", views.analysis_progress, name="analysis_progress"),

@@ -36,8 +36,8 @@ from ai_analysis.models import (
 )
 from consent.models import ConsentRequest
 from consent.services import ConsentRequired, has_consent
-from hiring.forms import apply_service_error
 from hiring.models import Interview
+from interview_analyzer.forms import apply_service_error
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404

@@ -246,10 +246,11 @@ class OrgSeed:
         """Add ``hirings`` hirings (3 criteria each) and ``candidates`` candidates spread over them, with interviews
         and decisions. The hiring manager owns one hiring in ten and is granted one in ten more (ORG-4)."""
         from django.db import transaction
+        from django.test import override_settings
         from django.utils import timezone
 
+        from consent import services as consent_services
         from hiring.models import (
-            Candidate,
             Criterion,
             Decision,
             Hiring,
@@ -319,14 +320,13 @@ class OrgSeed:
             rows["criteria"] = len(criteria)
 
             interviewers = [*self.interviewers, self.manager]
-            buffer: list = []
 
-            def flush():
-                if not buffer:
-                    return
-                Candidate.objects.bulk_create(buffer, batch_size=2000)
+            def add(hiring, people):
+                # Through consent's bulk intake, as any import: every candidate gets its consent request (CON-1).
+                with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                    added = consent_services.add_candidates(actor=self.recruiter, hiring=hiring, people=people)
                 interviews, decisions = [], []
-                for cand in buffer:
+                for cand in added:
                     interviews.extend(self._interviews_for(cand, interviewers, now, rng, new_public_id))
                     if cand.stage in ("hired", "rejected", "withdrawn"):
                         decisions.append(
@@ -343,35 +343,33 @@ class OrgSeed:
                         )
                 Interview.objects.bulk_create(interviews, batch_size=2000)
                 Decision.objects.bulk_create(decisions, batch_size=2000)
-                rows["candidates"] += len(buffer)
+                rows["candidates"] += len(added)
                 rows["interviews"] += len(interviews)
                 rows["decisions"] += len(decisions)
-                buffer.clear()
 
             for hiring, count in zip(new_hirings, split_counts(candidates, len(new_hirings), rng), strict=True):
                 age = (now - hiring.created_at).total_seconds()
+                people = []
                 for _ in range(count):
                     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
                     self.candidates += 1
-                    buffer.append(
-                        Candidate(
-                            organization=org,
-                            public_id=new_public_id("cand"),
-                            hiring=hiring,
-                            name=f"{first} {last}",
-                            email=f"{first}.{last}.{self.candidates}@mail.test".lower(),
-                            phone=f"+46 70 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+                    people.append(
+                        {
+                            "name": f"{first} {last}",
+                            "email": f"{first}.{last}.{self.candidates}@mail.test".lower(),
+                            "phone": f"+46 70 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
                             if rng.random() < 0.6
                             else "",
-                            notes="Referred by a colleague." if rng.random() < 0.1 else "",
-                            stage=weighted(rng, STAGE_WEIGHTS),
-                            created_by=self.recruiter,
-                            created_at=now - timedelta(seconds=rng.uniform(0, age)),
-                        )
+                            "notes": "Referred by a colleague." if rng.random() < 0.1 else "",
+                            "stage": weighted(rng, STAGE_WEIGHTS),
+                            "created_at": now - timedelta(seconds=rng.uniform(0, age)),
+                        }
                     )
-                    if len(buffer) >= 5000:
-                        flush()
-            flush()
+                    if len(people) >= 5000:
+                        add(hiring, people)
+                        people = []
+                if people:
+                    add(hiring, people)
         self.hirings += hirings
         return rows
 

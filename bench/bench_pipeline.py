@@ -117,8 +117,8 @@ def main() -> None:
         hiring_services.add_criterion(
             actor=recruiter, hiring=hiring, name=name, description=description, good_evidence=evidence, weight=weight
         )
-    candidate = hiring_services.add_candidate(actor=recruiter, hiring=hiring, name="Bench Candidate", email="c@b.test")
-    consent_services.accept(consent_services.request_consent(actor=recruiter, candidate=candidate).raw_token)
+    candidate = consent_services.add_candidate(actor=recruiter, hiring=hiring, name="Bench Candidate", email="c@b.test")
+    consent_services.accept(candidate.consent.raw_token)  # as the candidate does, with the link's token
     from django.utils import timezone
 
     interview = Interview.objects.create(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,9 +29,9 @@ from consent.models import (
     ConsentStatus,
     LinkPurpose,
 )
-from hiring import services as hiring_services
 from hiring.models import Candidate, Hiring
-from interview_analyzer.permissions import check_member
+from interview_analyzer.errors import Refused
+from interview_analyzer.permissions import require_access
 from interview_analyzer.roles import Role
 from interview_analyzer.secret_tokens import hash_secret, new_secret
 
@@ -41,8 +41,10 @@ DECLINE_MESSAGE_MAX = 2000
 TOKEN_LENGTH = 32  # base62 characters: 190 random bits (CON-1 asks for at least 128)
 
 
-class ConsentRequired(PermissionDenied):
+class ConsentRequired(Refused):
     """Raised wherever candidate data would be processed without recorded acceptance for that hiring (CON-4)."""
+
+    code = "consent_required"
 
     def __init__(self, candidate_public_id: str = ""):
         self.candidate_public_id = candidate_public_id
@@ -83,12 +85,6 @@ def require_consent(candidate: Candidate) -> None:
 
 
 # --- Recruiter side (CON-1, CON-6) ------------------------------------------------------------------------------
-
-
-def _require_manage(actor: Membership, candidate: Candidate) -> None:
-    check_member(actor, Role.HIRING_MANAGER)
-    if not Candidate.objects.visible_to(actor).filter(pk=candidate.pk).exists():
-        raise PermissionDenied
 
 
 def _event(consent: ConsentRequest, kind: str, actor: Membership | None = None) -> None:
@@ -136,27 +132,21 @@ def _send_after_commit(consent: ConsentRequest, raw_token: str, purpose: str) ->
 
 
 @transaction.atomic
-def request_consent(*, actor: Membership, candidate: Candidate, language: str | None = None) -> ConsentRequest:
+def _request_consent(*, actor: Membership, candidate: Candidate, language: str | None) -> ConsentRequest:
     """Create the candidate's consent request for their hiring and email a one-time link (CON-1).
 
-    Idempotent: a candidate who already has a request keeps it. The returned object carries the new link's raw
-    token as ``raw_token`` (None when nothing was issued) for the caller that composes a demo; it is never stored.
+    The returned object carries the new link's raw token as ``raw_token`` for the caller that composes a demo; it is
+    never stored.
     """
-    _require_manage(actor, candidate)
     now = timezone.now()
-    consent, created = ConsentRequest.objects.get_or_create(
+    consent = ConsentRequest.objects.create(
+        organization_id=candidate.organization_id,
         candidate=candidate,
-        defaults={
-            "organization_id": candidate.organization_id,
-            "hiring_id": candidate.hiring_id,
-            "requested_by": actor,
-            "created_at": now,
-            "language": _supported_language(language),
-        },
+        hiring_id=candidate.hiring_id,
+        requested_by=actor,
+        created_at=now,
+        language=_supported_language(language),
     )
-    consent.raw_token = None
-    if not created:
-        return consent
     _event(consent, ConsentEventKind.REQUESTED, actor)
     raw = _issue_link(consent, LinkPurpose.CONSENT, now=now)
     consent.last_sent_at = now
@@ -169,14 +159,110 @@ def request_consent(*, actor: Membership, candidate: Candidate, language: str | 
 
 
 @transaction.atomic
-def add_candidate(*, actor: Membership, hiring: Hiring, language: str | None = None, **fields) -> Candidate:
-    """Add a candidate and ask for their consent in one transaction: no candidate exists without a request (CON-1).
+def add_candidate(
+    *,
+    actor: Membership,
+    hiring: Hiring,
+    name: str,
+    email: str,
+    phone: str = "",
+    notes: str = "",
+    language: str | None = None,
+) -> Candidate:
+    """Add a candidate to a hiring and ask for their consent, in one transaction (CON-1).
 
-    The page and the API both call this; ``hiring.services.add_candidate`` validates and stores the candidate.
+    The one door through which a candidate comes to exist: the page, the API, the demo, the bench and any later
+    intake (ATS upserts) call it, so no candidate exists without a consent request (``tests/consent/
+    test_one_door.py`` calls every path and checks the source for any other place that creates one). Hiring
+    managers on hirings they manage, recruiters and admins. The returned candidate's ``consent`` carries the
+    link's raw token as ``raw_token`` (for a demo that answers as the candidate would); it is never stored.
     """
-    candidate = hiring_services.add_candidate(actor=actor, hiring=hiring, **fields)
-    request_consent(actor=actor, candidate=candidate, language=language)
+    require_access(actor, hiring, Role.HIRING_MANAGER)
+    candidate = Candidate(
+        organization_id=hiring.organization_id,
+        hiring=hiring,
+        name=name.strip(),
+        email=email.strip().lower(),
+        phone=phone.strip(),
+        notes=notes,
+        created_by=actor,
+    )
+    candidate.full_clean(exclude=["organization", "hiring", "created_by"])
+    candidate.save()
+    _request_consent(actor=actor, candidate=candidate, language=language)
     return candidate
+
+
+@transaction.atomic
+def add_candidates(
+    *, actor: Membership, hiring: Hiring, people: list[dict], language: str | None = None, created_at=None
+) -> list[Candidate]:
+    """Add many candidates to one hiring at once (an import, the bench's 100k rows): the same door as
+    ``add_candidate`` in bulk — each candidate is validated, gets its consent request and link in the same
+    transaction and is emailed after commit (CON-1). ``people`` holds ``name``, ``email`` and optionally ``phone``,
+    ``notes`` and ``stage`` (the stage a candidate imported from elsewhere is already in); ``created_at`` backdates
+    the rows (imports keep the source's dates)."""
+    require_access(actor, hiring, Role.HIRING_MANAGER)
+    now = timezone.now()
+    candidates = []
+    for person in people:
+        candidate = Candidate(
+            organization_id=hiring.organization_id,
+            hiring=hiring,
+            name=person["name"].strip(),
+            email=person["email"].strip().lower(),
+            phone=person.get("phone", "").strip(),
+            notes=person.get("notes", ""),
+            created_by=actor,
+            created_at=person.get("created_at") or created_at or now,
+        )
+        if person.get("stage"):
+            candidate.stage = person["stage"]
+        candidate.full_clean(exclude=["organization", "hiring", "created_by", "public_id"])
+        candidates.append(candidate)
+    Candidate.objects.bulk_create(candidates, batch_size=2000)
+    expires_at = now + timedelta(days=settings.CONSENT_LINK_TTL_DAYS)
+    requests = [
+        ConsentRequest(
+            organization_id=hiring.organization_id,
+            candidate=candidate,
+            hiring=hiring,
+            requested_by=actor,
+            created_at=now,
+            last_sent_at=now,
+            times_sent=1,
+            expires_at=expires_at,
+            language=_supported_language(language),
+        )
+        for candidate in candidates
+    ]
+    ConsentRequest.objects.bulk_create(requests, batch_size=2000)
+    tokens = [new_secret(length=TOKEN_LENGTH) for _ in requests]
+    ConsentLink.objects.bulk_create(
+        [
+            ConsentLink(
+                organization_id=hiring.organization_id,
+                request=consent,
+                purpose=LinkPurpose.CONSENT,
+                token_hash=hash_secret(raw),
+                created_at=now,
+                expires_at=expires_at,
+            )
+            for consent, raw in zip(requests, tokens, strict=True)
+        ],
+        batch_size=2000,
+    )
+    ConsentEvent.objects.bulk_create(
+        [
+            ConsentEvent(organization_id=hiring.organization_id, request=consent, kind=kind, actor=actor)
+            for consent in requests
+            for kind in (ConsentEventKind.REQUESTED, ConsentEventKind.SENT)
+        ],
+        batch_size=2000,
+    )
+    for consent, raw in zip(requests, tokens, strict=True):
+        _send_after_commit(consent, raw, LinkPurpose.CONSENT)
+    return candidates
 
 
 def resend(*, actor: Membership, consent: ConsentRequest) -> ConsentRequest:
@@ -187,7 +273,7 @@ def resend(*, actor: Membership, consent: ConsentRequest) -> ConsentRequest:
     """
     with transaction.atomic():
         consent = ConsentRequest.objects.select_for_update().select_related("candidate").get(pk=consent.pk)
-        _require_manage(actor, consent.candidate)
+        require_access(actor, consent.candidate, Role.HIRING_MANAGER)
         if consent.status != ConsentStatus.PENDING:
             raise ValidationError(
                 _("The candidate has already answered (%(status)s); a new link cannot be sent.")

@@ -3,6 +3,9 @@
 One URL serves a link through its life: the consent page while the request waits, the portal (status and
 withdrawal) for a portal link, and a plain explanation for a link that is unknown, used, replaced or expired — a
 page with a 4xx status, never an error screen, and never a change. Thin: ``consent.services`` decides everything.
+
+Recruiters' pages: adding a candidate (the intake that asks for consent in the same transaction, CON-1) and
+"send a new link" (CON-6).
 """
 
 from django.conf import settings
@@ -20,6 +23,9 @@ from consent import services
 from consent.forms import DeclineForm
 from consent.models import ConsentRequest, ConsentStatus, LinkPurpose
 from consent.presentation import candidate_page_context
+from hiring.forms import CandidateForm
+from hiring.models import Hiring
+from interview_analyzer.forms import apply_service_error
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
 from interview_analyzer.secret_tokens import hash_secret
@@ -155,3 +161,28 @@ def resend(request, public_id):
             % {"email": consent.candidate.email},
         )
     return redirect("hiring:candidate_detail", public_id=consent.candidate.public_id)
+
+
+@member_required(Role.HIRING_MANAGER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def candidate_add(request, public_id):
+    """Add a candidate to a hiring: they are asked for consent by email in the same transaction (CON-1)."""
+    hiring = get_visible_or_404(Hiring, request.member, public_id)
+    form = CandidateForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            candidate = services.add_candidate(
+                actor=request.member, hiring=hiring, language=request.LANGUAGE_CODE, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was added to %(hiring)s, and asked for consent by email.")
+                % {"name": candidate.name, "hiring": hiring.title},
+            )
+            return redirect("hiring:candidate_detail", public_id=candidate.public_id)
+    return render(
+        request, "hiring/candidate_form.html", {"form": form, "hiring": hiring}, status=400 if form.errors else 200
+    )

@@ -9,6 +9,8 @@ from hiring import services
 from hiring.models import Candidate, Hiring
 from interview_analyzer.roles import Role
 
+DEMO_ORGANIZATIONS = ["Acme Recruiting", "Globex Talent"]
+
 HIRINGS = [
     {
         "title": "Senior backend engineer",
@@ -69,19 +71,33 @@ HIRINGS = [
 ]
 
 
+def demo_organizations():
+    return Organization.objects.filter(name__in=DEMO_ORGANIZATIONS)
+
+
+def demo_members(organization) -> dict:
+    return {m.role: m for m in Membership.objects.active().filter(organization=organization)}
+
+
+def demo_owner(organization, index: int) -> Membership:
+    """Who owns the demo hiring at ``index`` (and adds its candidates): the hiring manager the first, else the
+    recruiter."""
+    members = demo_members(organization)
+    return members[Role.HIRING_MANAGER] if index == 0 else members[Role.RECRUITER]
+
+
+def demo_email(organization, name: str) -> str:
+    domain = "acme" if organization.name.startswith("Acme") else "globex"
+    return f"{name.split()[0].lower()}.{domain}@candidates.example"
+
+
 def seed_hiring() -> None:
-    for organization in Organization.objects.filter(name__in=["Acme Recruiting", "Globex Talent"]):
-        members = {m.role: m for m in Membership.objects.active().filter(organization=organization)}
-        recruiter, manager, interviewer = (
-            members[Role.RECRUITER],
-            members[Role.HIRING_MANAGER],
-            members[Role.INTERVIEWER],
-        )
-        domain = "acme" if organization.name.startswith("Acme") else "globex"
+    """Hirings with their criteria and interview kit. Candidates come in through consent's intake (CON-1)."""
+    for organization in demo_organizations():
         for index, spec in enumerate(HIRINGS):
             if Hiring.objects.for_operators().filter(organization=organization, title=spec["title"]).exists():
                 continue
-            owner = manager if index == 0 else recruiter
+            owner = demo_owner(organization, index)
             hiring = services.create_hiring(actor=owner, title=spec["title"], description=spec["description"])
             for name, description, evidence, weight, questions in spec["criteria"]:
                 criterion = services.add_criterion(
@@ -97,19 +113,31 @@ def seed_hiring() -> None:
                 )
                 for question in questions:
                     services.add_question(actor=owner, criterion=criterion, text=question)
+
+
+def seed_pipeline() -> None:
+    """Where the demo candidates stand: stages, interviews and a decision (after consent's intake added them)."""
+    for organization in demo_organizations():
+        members = demo_members(organization)
+        for index, spec in enumerate(HIRINGS):
+            hiring = Hiring.objects.for_operators().filter(organization=organization, title=spec["title"]).first()
+            if hiring is None:
+                continue
+            owner = demo_owner(organization, index)
             for number, (name, stage) in enumerate(spec["candidates"]):
-                email = f"{name.split()[0].lower()}.{domain}@candidates.example"
-                candidate = services.add_candidate(actor=owner, hiring=hiring, name=name, email=email)
+                candidate = Candidate.objects.for_operators().filter(hiring=hiring, name=name).first()
+                if candidate is None or candidate.interviews.exists() or candidate.stage != "applied":
+                    continue
                 if stage in ("screening", "offer"):
                     services.update_candidate(actor=owner, candidate=candidate, stage=stage)
                 if stage == "interview" or (index == 0 and number == 2):
                     services.schedule_interview(
                         actor=owner,
                         candidate=candidate,
-                        interviewer=interviewer,
+                        interviewer=members[Role.INTERVIEWER],
                         scheduled_at=timezone.now() + timedelta(days=number + 1, hours=2),
                     )
-        _seed_decision(organization, recruiter)
+        _seed_decision(organization, members[Role.RECRUITER])
 
 
 def _seed_decision(organization, recruiter) -> None:

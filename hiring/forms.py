@@ -26,15 +26,6 @@ def _max_length(model, field: str) -> int:
     return model._meta.get_field(field).max_length
 
 
-def apply_service_error(form: forms.Form, error: ValidationError, field: str | None = None) -> None:
-    """Show a service's ``ValidationError`` on the form: per field where the service named one the form has."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else field, errors)
-    else:
-        form.add_error(field, error)
-
-
 class HiringForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),

@@ -9,58 +9,16 @@ among them. Foreign keys in a body are public ids resolved only among the rows t
 exactly like an id that was never issued (ORG-4, ORG-5).
 """
 
-from collections.abc import Mapping
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Membership
 from hiring import services
 from hiring.models import Candidate, Criterion, Decision, Document, Hiring, Interview, InterviewQuestion, Stage
+from interview_analyzer.serializers import PublicIdRelatedField, StrictInput, public_id_of
 
 # The stages a person may set by hand; hired, rejected and withdrawn are decisions, recorded with a reason (AI-3).
 SETTABLE_STAGES = [(stage.value, stage.label) for stage in Stage if stage.value not in Decision.Outcome.values]
-
-
-class StrictInput:
-    """Refuses every key it does not list as writable, with a 400 naming each one (SEC-VAL, SEC-MASS)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(str(key) for key in data.keys() - writable)
-            if unknown:
-                raise serializers.ValidationError({key: [_("This field cannot be written.")] for key in unknown})
-        return super().to_internal_value(data)
-
-
-class PublicIdRelatedField(serializers.SlugRelatedField):
-    """A foreign key given as a public id, looked up in ``Model.objects.visible_to(member)`` for the requesting
-    member (``context["member"]``), so ids of other organizations or of invisible rows do not exist (ORG-5).
-
-    The declared queryset is empty: without a member in the context nothing resolves (fail closed).
-    """
-
-    default_error_messages = {
-        "does_not_exist": _("Object with id {value} does not exist."),
-        "invalid": _("Give a public id."),
-    }
-
-    def __init__(self, model, **kwargs):
-        super().__init__(slug_field="public_id", queryset=model.objects.none(), **kwargs)
-
-    def get_queryset(self):
-        return self.queryset.model.objects.visible_to(self.context.get("member"))
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-def public_id_of(source: str, **kwargs) -> serializers.CharField:
-    """The public id of a related object in a representation (ORG-6); null when the relation is empty."""
-    return serializers.CharField(source=f"{source}.public_id", read_only=True, **kwargs)
 
 
 # --- Hirings --------------------------------------------------------------------------------------------------------
@@ -143,27 +101,12 @@ class CriterionFilterSerializer(serializers.Serializer):
 # --- Candidates -----------------------------------------------------------------------------------------------------
 
 
-class CandidateConsentSerializer(serializers.Serializer):
-    """The candidate's consent for their hiring, as recruiters see it (CON-6); kept by the consent app."""
-
-    id = serializers.CharField(source="public_id", read_only=True)
-    status = serializers.ChoiceField(
-        source="display_status",
-        choices=["pending", "accepted", "declined", "withdrawn", "expired"],  # consent.models.DISPLAY_STATUSES,
-        read_only=True,
-        help_text="expired: still unanswered and the link has lapsed (resend it).",
-    )
-    responded_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    withdrawn_at = serializers.DateTimeField(read_only=True, allow_null=True)
-
-
 class CandidateSerializer(serializers.ModelSerializer):
     """Everything about a candidate, for hiring managers and above."""
 
     id = serializers.CharField(source="public_id", read_only=True)
     hiring = public_id_of("hiring")
     created_by = public_id_of("created_by", allow_null=True, help_text="Public id of the membership.")
-    consent = CandidateConsentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Candidate
@@ -175,7 +118,6 @@ class CandidateSerializer(serializers.ModelSerializer):
             "phone",
             "notes",
             "stage",
-            "consent",
             "created_by",
             "created_at",
             "updated_at",
@@ -184,16 +126,15 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 
 class CandidateForInterviewerSerializer(serializers.ModelSerializer):
-    """The minimum an interviewer needs to run an interview (ORG-4): no email, phone or notes; consent, because
-    without it there is nothing to record (CON-4)."""
+    """The minimum an interviewer needs to run an interview (ORG-4): no email, phone or notes. The API adds the
+    consent status (``consent.serializers``), because without it there is nothing to record (CON-4)."""
 
     id = serializers.CharField(source="public_id", read_only=True)
     hiring = public_id_of("hiring")
-    consent = CandidateConsentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Candidate
-        fields = ["id", "hiring", "name", "stage", "consent"]
+        fields = ["id", "hiring", "name", "stage"]
         read_only_fields = fields
 
 

@@ -1,11 +1,13 @@
 """Every write of the hiring domain, with its rule checks (STYLE 2). Each takes the acting member first.
 
 Objects reach a service already fetched through ``visible_to(actor)`` by the view; services check again that the
-actor may act on them (``_require_visible``), so a direct call cannot reach past ORG-4 or ORG-5.
+actor may act on them (``permissions.require_access``), so a direct call cannot reach past ORG-4 or ORG-5.
+Candidates are added by ``consent.services.add_candidate``, which asks for their consent in the same transaction
+(CON-1); everything after that is here.
 """
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.models import Membership
 from hiring import uploads
 from hiring.models import VIEW_HIRING, Candidate, Criterion, Decision, Document, Hiring, Interview, InterviewQuestion
-from interview_analyzer.permissions import check_member
+from interview_analyzer.permissions import check_member, require_access
 from interview_analyzer.public_ids import new_public_id
 from interview_analyzer.roles import Role
 from interview_analyzer.sanitize import MAX_RICH_TEXT_LENGTH, sanitize_rich_text
@@ -36,15 +38,9 @@ CRITERION_FIELDS = (
 CANDIDATE_FIELDS = ("name", "email", "phone", "notes", "stage")
 
 
-def _require_visible(actor: Membership, obj) -> None:
-    if not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
-        raise PermissionDenied
-
-
 def _manage(actor: Membership, hiring: Hiring) -> None:
     """Managing a hiring: recruiters and admins anywhere, hiring managers on hirings they own or were given."""
-    check_member(actor, Role.HIRING_MANAGER)
-    _require_visible(actor, hiring)
+    require_access(actor, hiring, Role.HIRING_MANAGER)
 
 
 def _clean_description(value: str) -> str:
@@ -165,26 +161,6 @@ def add_question(*, actor: Membership, criterion: Criterion, text: str) -> Inter
 
 
 # --- Candidates and documents ---------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def add_candidate(
-    *, actor: Membership, hiring: Hiring, name: str, email: str, phone: str = "", notes: str = ""
-) -> Candidate:
-    """Add a candidate to a hiring. The consent request that must follow is the consent app's (CON-1)."""
-    _manage(actor, hiring)
-    candidate = Candidate(
-        organization=hiring.organization,
-        hiring=hiring,
-        name=name.strip(),
-        email=email.strip().lower(),
-        phone=phone.strip(),
-        notes=notes,
-        created_by=actor,
-    )
-    candidate.full_clean(exclude=["organization", "hiring", "created_by"])
-    candidate.save()
-    return candidate
 
 
 @transaction.atomic

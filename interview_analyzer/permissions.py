@@ -36,6 +36,19 @@ def check_member(member, role: Role | str, *, require_verified: bool = True) -> 
         raise PermissionDenied
 
 
+def require_access(member, obj, role: Role | str = Role.INTERVIEWER, *, require_verified: bool = True) -> None:
+    """The one write-side access check every service makes (ORG-3, ORG-4, ORG-5): the member has at least ``role``
+    and may see ``obj`` through its model's ``visible_to``; otherwise ``PermissionDenied``, whether the object
+    belongs to another organization, is outside the member's record-level visibility, or the role is too low.
+
+    Views fetch objects through ``get_visible_or_404`` already; this guards every direct call of a service
+    (an actor, a command, another app's service) with the same rule.
+    """
+    check_member(member, role, require_verified=require_verified)
+    if not type(obj).objects.visible_to(member).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+
+
 def member_required(role: Role | str = Role.INTERVIEWER, *, require_verified: bool = True):
     """Decorator for page views: anonymous → login page; without the role or verification → 403."""
 

@@ -15,7 +15,8 @@ from django.db import models
 ALPHABET = string.digits + string.ascii_letters
 RANDOM_LENGTH = 22
 PREFIX_RE = re.compile(r"^[a-z]{2,8}$")
-PUBLIC_ID_RE = re.compile(r"^[a-z]{2,8}_[0-9A-Za-z]{22}$")
+PUBLIC_ID_REGEX = r"[a-z]{2,8}_[0-9A-Za-z]{22}"  # one shape for the field, URL converter and API routes
+PUBLIC_ID_RE = re.compile(f"^{PUBLIC_ID_REGEX}$")
 
 
 def new_public_id(prefix: str) -> str:
@@ -59,7 +60,7 @@ class PublicIdField(models.CharField):
 class PublicIdConverter:
     """URL converter ``<pid:public_id>``: anything that is not shaped like a public id never reaches a view."""
 
-    regex = r"[a-z]{2,8}_[0-9A-Za-z]{22}"
+    regex = PUBLIC_ID_REGEX
 
     def to_python(self, value):
         return value

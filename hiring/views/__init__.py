@@ -9,8 +9,7 @@ error on the re-rendered page (400); its ``PermissionDenied`` becomes the 403 pa
 One module per kind of page; this package exports the views ``hiring/urls.py`` routes to.
 """
 
-from hiring.views.candidates import candidate_create, candidate_detail, candidate_edit, candidate_stage
-from hiring.views.comparison import hiring_compare
+from hiring.views.candidates import candidate_detail, candidate_edit, candidate_stage
 from hiring.views.criteria import criterion_create, criterion_delete, criterion_edit, question_create
 from hiring.views.documents import document_delete, document_download, document_upload
 from hiring.views.hirings import (
@@ -31,7 +30,6 @@ from hiring.views.interviews import (
 from hiring.views.pipeline_dashboard import dashboard
 
 __all__ = [
-    "candidate_create",
     "candidate_detail",
     "candidate_edit",
     "candidate_stage",
@@ -43,7 +41,6 @@ __all__ = [
     "document_delete",
     "document_download",
     "document_upload",
-    "hiring_compare",
     "hiring_create",
     "hiring_detail",
     "hiring_edit",

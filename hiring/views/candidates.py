@@ -1,4 +1,4 @@
-"""Candidates: add, the detail page (by role, ORG-4), edit and stage changes."""
+"""Candidates: the detail page (by role, ORG-4), edit and stage changes. Adding one is consent's page (CON-1)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,39 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consent import services as consent_services
 from hiring import services
-from hiring.forms import CandidateForm, DecisionForm, DocumentForm, InterviewForm, StageForm, apply_service_error
-from hiring.models import Candidate, Decision, Document, Hiring, Interview
+from hiring.forms import CandidateForm, DecisionForm, DocumentForm, InterviewForm, StageForm
+from hiring.models import Candidate, Decision, Document, Interview
 from hiring.views.shared import GET_ONLY, manages_hirings
+from interview_analyzer.forms import apply_service_error
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404
-
-
-@member_required(Role.HIRING_MANAGER)
-@require_http_methods(["GET", "HEAD", "POST"])
-def candidate_create(request, public_id):
-    hiring = get_visible_or_404(Hiring, request.member, public_id)
-    form = CandidateForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            # Adding a candidate asks for their consent in the same transaction and emails the link (CON-1).
-            candidate = consent_services.add_candidate(
-                actor=request.member, hiring=hiring, language=request.LANGUAGE_CODE, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s was added to %(hiring)s, and asked for consent by email.")
-                % {"name": candidate.name, "hiring": hiring.title},
-            )
-            return redirect("hiring:candidate_detail", public_id=candidate.public_id)
-    return render(
-        request, "hiring/candidate_form.html", {"form": form, "hiring": hiring}, status=400 if form.errors else 200
-    )
 
 
 def visible_candidate(request, public_id) -> Candidate:

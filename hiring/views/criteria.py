@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hiring import services
-from hiring.forms import CriterionForm, QuestionForm, apply_service_error
+from hiring.forms import CriterionForm, QuestionForm
 from hiring.models import Criterion, Hiring, InterviewQuestion
 from hiring.views.hirings import render_hiring, visible_hiring
+from interview_analyzer.forms import apply_service_error
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiring import services
-from hiring.forms import DocumentForm, apply_service_error
+from hiring.forms import DocumentForm
 from hiring.models import Document
 from hiring.views.candidates import render_candidate, visible_candidate
 from hiring.views.shared import GET_ONLY
+from interview_analyzer.forms import apply_service_error
 from interview_analyzer.middleware import max_request_bytes
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Membership
 from hiring import services
-from hiring.forms import GrantForm, HiringForm, QuestionForm, apply_service_error
+from hiring.forms import GrantForm, HiringForm, QuestionForm
 from hiring.models import Candidate, Criterion, Hiring, Interview, InterviewQuestion, Stage
 from hiring.views.shared import GET_ONLY, hiring_row, manages_hirings, pipeline, search_text
+from interview_analyzer.forms import apply_service_error
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hiring import services
-from hiring.forms import DecisionForm, InterviewForm, ReassignForm, apply_service_error
+from hiring.forms import DecisionForm, InterviewForm, ReassignForm
 from hiring.models import Interview
 from hiring.views.candidates import render_candidate, visible_candidate
 from hiring.views.hirings import criteria_with_kit
 from hiring.views.shared import GET_ONLY, manages_hirings
+from interview_analyzer.forms import apply_service_error
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404

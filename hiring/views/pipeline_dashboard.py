@@ -8,17 +8,14 @@ and row links and labels are built here once, so the template prints them instea
 """
 
 from collections import defaultdict
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from consent.models import ConsentRequest, ConsentStatus
 from hiring.models import Candidate, Hiring, Interview, Stage
 from hiring.templatetags.hiring_tags import bar_step
 from interview_analyzer.permissions import member_required
@@ -27,8 +24,6 @@ from interview_analyzer.roles import Role
 # Rows on the dashboard (the "My interviews" page has its own DASHBOARD_ROWS); each list links to all of it.
 DASHBOARD_HIRINGS = 20
 DASHBOARD_AWAITING = 10
-DASHBOARD_CONSENTS = 8
-DASHBOARD_EXPIRING = 8
 AWAITING_PER_PAGE = 50
 # The stages of a candidate still in the running: "Candidates in progress".
 ACTIVE_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER)
@@ -70,7 +65,8 @@ def _awaiting_row(interview) -> dict:
 @member_required(Role.HIRING_MANAGER)
 @require_GET
 def dashboard(request):
-    """Pipeline per hiring, interviews awaiting review, and the retention and consent sections (OPS-3).
+    """Pipeline per hiring and interviews awaiting review (OPS-3); consent and retention add their panels
+    ("Consents pending", "Data expiring soon") through ``page_panels``.
 
     The same few queries whatever the number of hirings, candidates or interviews, each bounded by the rows shown or
     answered from an index. The summary figures count everything the member may see (ORG-4), not only the rows shown.
@@ -128,35 +124,6 @@ def dashboard(request):
         )
         .order_by("scheduled_at", "pk")
     )
-    # Consents pending (CON-6): unanswered requests of the candidates the member may see, the longest waiting first.
-    pending_consents = ConsentRequest.objects.visible_to(member).filter(status=ConsentStatus.PENDING)
-    consent_totals = pending_consents.aggregate(
-        waiting=Count("pk", filter=Q(expires_at__gt=now)), lapsed=Count("pk", filter=Q(expires_at__lte=now))
-    )
-    oldest_consents = pending_consents.select_related("candidate", "hiring").order_by("last_sent_at", "pk")[
-        :DASHBOARD_CONSENTS
-    ]
-    # Data expiring soon (RET-2, RET-3): one clock per candidate, started by their latest decision; shown when the
-    # organization's retention period ends within the warning window. Erasure itself is the retention app's.
-    retention = timedelta(days=member.organization.retention_days)
-    expiring = (
-        Candidate.objects.visible_to(member)
-        .annotate(decided_at=Max("decisions__decided_at"))
-        .filter(
-            decided_at__lte=now - retention + timedelta(days=settings.RETENTION_WARNING_DAYS),
-            decided_at__gt=now - retention,
-        )
-        .select_related("hiring")
-        .order_by("decided_at", "pk")
-    )
-    expiring_rows = [
-        {
-            "candidate": candidate,
-            "expires_at": candidate.decided_at + retention,
-            "url": reverse("hiring:candidate_detail", args=[candidate.public_id]),
-        }
-        for candidate in expiring[:DASHBOARD_EXPIRING]
-    ]
     show_all_awaiting = request.GET.get("awaiting") == "all"
     awaiting_page = None
     if show_all_awaiting:
@@ -176,18 +143,6 @@ def dashboard(request):
             "hirings_not_closed": hiring_totals["not_closed"],
             "in_pipeline": in_progress,
             "upcoming_count": interview_totals["upcoming"],
-            "expiring": expiring_rows,
-            "expiring_count": expiring.count() if len(expiring_rows) == DASHBOARD_EXPIRING else len(expiring_rows),
-            "warning_days": settings.RETENTION_WARNING_DAYS,
-            "consents_waiting": consent_totals["waiting"],
-            "consents_lapsed": consent_totals["lapsed"],
-            "pending_consents": [
-                {
-                    "consent": consent,
-                    "url": reverse("hiring:candidate_detail", args=[consent.candidate.public_id]),
-                }
-                for consent in oldest_consents
-            ],
             "awaiting_count": interview_totals["awaiting"],
             "stage_choices": Stage.choices,
         },

@@ -45,12 +45,11 @@ def build(org, *, consent: bool = True) -> RecordingWorld:
         hiring_services.add_criterion(
             actor=recruiter, hiring=hiring, name=name, description=description, good_evidence=good, weight=2
         )
-    candidate = hiring_services.add_candidate(
+    candidate = consent_services.add_candidate(
         actor=recruiter, hiring=hiring, name="Robin Example", email="robin@mail.test"
     )
-    request = consent_services.request_consent(actor=recruiter, candidate=candidate)
     if consent:
-        consent_services.accept(request.raw_token)  # as the candidate does, with the link's token
+        consent_services.accept(candidate.consent.raw_token)  # as the candidate does, with the link's token
     interview = InterviewFactory(candidate=candidate, interviewer=org.interviewer, organization=org.organization)
     client = APIClient()
     client.force_login(org.interviewer.user)

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Membership
+from consent import services as consent_services
 from hiring import services
 from hiring.models import Interview
 from tests.e2e.test_login_journey import SCREENSHOTS, demo_login
@@ -38,7 +39,9 @@ def test_recruiter_sets_up_a_hiring_and_the_interviewer_sees_only_their_intervie
     # Another hiring of the same organization, with an interview the demo interviewer is not part of.
     recruiter_member = Membership.objects.get(user__email=recruiter_login["email"])
     other = services.create_hiring(actor=recruiter_member, title="Data analyst")
-    other_candidate = services.add_candidate(actor=recruiter_member, hiring=other, name="Bo Other", email="bo@x.test")
+    other_candidate = consent_services.add_candidate(
+        actor=recruiter_member, hiring=other, name="Bo Other", email="bo@x.test"
+    )
     services.schedule_interview(
         actor=recruiter_member,
         candidate=other_candidate,

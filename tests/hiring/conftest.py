@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from consent import services as consent_services
 from hiring import services
 
 
@@ -29,8 +30,12 @@ def build_world(org) -> HiringWorld:
     other = services.create_hiring(actor=org.recruiter, title="Data analyst", description="<p>Other</p>")
     own_criterion = services.add_criterion(actor=org.hiring_manager, hiring=own, name="System design", weight=3)
     other_criterion = services.add_criterion(actor=org.recruiter, hiring=other, name="SQL", weight=2)
-    own_candidate = services.add_candidate(actor=org.hiring_manager, hiring=own, name="Ada Own", email="ada@mail.test")
-    other_candidate = services.add_candidate(actor=org.recruiter, hiring=other, name="Bo Other", email="bo@mail.test")
+    own_candidate = consent_services.add_candidate(
+        actor=org.hiring_manager, hiring=own, name="Ada Own", email="ada@mail.test"
+    )
+    other_candidate = consent_services.add_candidate(
+        actor=org.recruiter, hiring=other, name="Bo Other", email="bo@mail.test"
+    )
     when = timezone.now() + timedelta(days=1)
     own_interview = services.schedule_interview(
         actor=org.hiring_manager, candidate=own_candidate, interviewer=org.interviewer, scheduled_at=when

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from accounts import tokens
 from accounts.models import Plan
 from accounts.services import create_api_key
+from consent import services as consent_services
 from hiring import services
 from hiring.models import Candidate, Criterion, Decision, Document, Hiring, Interview, InterviewQuestion
 from interview_analyzer.public_ids import PUBLIC_ID_RE
@@ -351,7 +352,7 @@ def test_hiring_manager_adds_finds_and_updates_candidates(world):
 @pytest.mark.parametrize("stage", ["hired", "rejected", "withdrawn"])
 def test_decision_stages_cannot_be_set_on_a_candidate(world, stage):
     """AI-3: hired, rejected and withdrawn are decisions, recorded with a reason; never a field."""
-    candidate = services.add_candidate(
+    candidate = consent_services.add_candidate(
         actor=world.org.recruiter, hiring=world.own, name="Dee Pending", email="dee@mail.test"
     )
     client = session_for(world.org.recruiter)
@@ -374,7 +375,13 @@ def test_interviewer_sees_only_the_minimum_of_their_interviews_candidates(world)
         "hiring": world.own.public_id,
         "name": "Ada Own",
         "stage": "hired",
-        "consent": None,  # the world's candidates were made without the consent app
+        # Every candidate comes in with a consent request (CON-1); the interviewer sees its status, not its links.
+        "consent": {
+            "id": world.own_candidate.consent.public_id,
+            "status": "pending",
+            "responded_at": None,
+            "withdrawn_at": None,
+        },
     }
     assert client.get(detail(CANDIDATES, world.other_candidate)).status_code == 404
     assert results(client.get(DECISIONS)) == []
@@ -386,7 +393,7 @@ def test_interviewer_sees_only_the_minimum_of_their_interviews_candidates(world)
 
 def test_hiring_manager_schedules_and_reassigns_an_interview(world, acme):
     client = token_for(world.org.hiring_manager)
-    candidate = services.add_candidate(
+    candidate = consent_services.add_candidate(
         actor=world.org.hiring_manager, hiring=world.own, name="Lin Next", email="lin@mail.test"
     )
     when = timezone.now() + timedelta(days=5)
@@ -476,7 +483,7 @@ def test_interviewer_sees_only_assigned_interviews_and_cannot_write(world):
 
 
 def test_a_person_records_a_decision_with_a_reason(world):
-    candidate = services.add_candidate(
+    candidate = consent_services.add_candidate(
         actor=world.org.hiring_manager, hiring=world.own, name="Mo Decided", email="mo@mail.test"
     )
     manager = world.org.hiring_manager
@@ -511,7 +518,9 @@ def test_a_person_records_a_decision_with_a_reason(world):
     ids=["no reason", "blank reason", "unknown outcome", "nothing"],
 )
 def test_a_decision_needs_an_outcome_and_a_reason(world, body):
-    candidate = services.add_candidate(actor=world.org.recruiter, hiring=world.own, name="Al", email="al@mail.test")
+    candidate = consent_services.add_candidate(
+        actor=world.org.recruiter, hiring=world.own, name="Al", email="al@mail.test"
+    )
     before = hiring_rows()
     response = session_for(world.org.recruiter).post(
         DECISIONS, {"candidate": candidate.public_id, **body}, format="json"
@@ -662,7 +671,9 @@ def test_a_rival_organization_gets_404_for_every_object_and_400_for_referencing_
     assert response.status_code == 400
     assert "does not exist" in response.json()["candidate"][0]
     assert hiring_rows() == before
-    rival_candidate = services.add_candidate(actor=globex.recruiter, hiring=rival_hiring, name="R", email="r@mail.test")
+    rival_candidate = consent_services.add_candidate(
+        actor=globex.recruiter, hiring=rival_hiring, name="R", email="r@mail.test"
+    )
     before = hiring_rows()
     response = client.post(
         INTERVIEWS,

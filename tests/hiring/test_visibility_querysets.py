@@ -3,6 +3,7 @@ interview and decision. Pages and the API read only through these, so this table
 
 import pytest
 
+from consent import services as consent_services
 from hiring import services
 from hiring.models import Candidate, Criterion, Decision, Hiring, Interview
 from interview_analyzer.roles import Role
@@ -64,7 +65,7 @@ def test_a_hiring_manager_cannot_act_on_a_hiring_they_cannot_see(acme_world):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.add_candidate(
+        consent_services.add_candidate(
             actor=acme_world.org.hiring_manager, hiring=acme_world.other, name="Sneaky", email="s@mail.test"
         )
     assert not Candidate.objects.filter(name="Sneaky").exists()

@@ -13,10 +13,11 @@ from django.db import transaction
 from accounts.demo import seed_accounts
 from ai_analysis.demo import seed_analysis
 from consent.demo import seed_consent
-from hiring.demo import seed_hiring
+from hiring.demo import seed_hiring, seed_pipeline
 
-# Each domain's demo data, in dependency order; each step is idempotent.
-SEED_STEPS = [seed_hiring, seed_consent, seed_analysis]
+# Each domain's demo data, in dependency order; each step is idempotent. Candidates come in through consent's
+# intake (CON-1), so hiring's pipeline (stages, interviews, decisions) follows it.
+SEED_STEPS = [seed_hiring, seed_consent, seed_pipeline, seed_analysis]
 
 
 class Command(BaseCommand):

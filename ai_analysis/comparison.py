@@ -4,8 +4,9 @@ Only scores a person approved appear (AI-3): a draft, a rejected score or "insuf
 never as a number. Each cell links to the explanation of the analysis it comes from, where the quoted evidence and
 its timestamps are (RET-7). A candidate interviewed more than once shows the latest approved score per criterion.
 The weighted average uses the criteria's weights over the criteria that have an approved score, and says how many
-that is: a comparison must not hide what it is made of. This page reads ``ai_analysis`` (a view is the edge and may
-compose apps); nothing here writes.
+that is: a comparison must not hide what it is made of. A page of approved AI scores, so it is ai_analysis's page
+(ARCHITECTURE: a page that needs a higher floor's data belongs to the higher app); hiring's page links to it.
+Nothing here writes.
 """
 
 from django.db.models import Count
@@ -62,4 +63,4 @@ def hiring_compare(request, public_id):
         else 0
     )
     context = {"hiring": hiring, "criteria": criteria, "rows": rows, "without_approved": pending}
-    return render(request, "hiring/compare.html", context)
+    return render(request, "ai_analysis/compare.html", context)

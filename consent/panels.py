@@ -1,0 +1,54 @@
+"""Consent's panels on hiring's pages (``interview_analyzer.page_panels``): the consent card on the candidate page
+and "Consents pending" on the dashboard (CON-6). Each is a selector over ``visible_to(member)`` and a template of
+consent's own; ``ConsentConfig.ready`` registers them."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from consent.models import ConsentRequest, ConsentStatus
+from interview_analyzer.page_panels import register_panel
+
+DASHBOARD_CONSENTS = 8
+
+
+def candidate_card(request, candidate) -> dict:
+    """The candidate's consent with its history, for the candidate page (hiring managers and up)."""
+    consent = (
+        ConsentRequest.objects.visible_to(request.member)
+        .filter(candidate=candidate)
+        .prefetch_related("events__actor__user")
+        .first()
+    )
+    return {"consent": consent}
+
+
+def pending_consents(request, _obj=None) -> dict:
+    """Unanswered requests of the candidates the member may see, the longest waiting first; lapsed links apart."""
+    now = timezone.now()
+    pending = ConsentRequest.objects.visible_to(request.member).filter(status=ConsentStatus.PENDING)
+    totals = pending.aggregate(
+        waiting=Count("pk", filter=Q(expires_at__gt=now)), lapsed=Count("pk", filter=Q(expires_at__lte=now))
+    )
+    oldest = pending.select_related("candidate", "hiring").order_by("last_sent_at", "pk")[:DASHBOARD_CONSENTS]
+    return {
+        "consents_waiting": totals["waiting"],
+        "consents_lapsed": totals["lapsed"],
+        "pending_consents": [
+            {"consent": consent, "url": reverse("hiring:candidate_detail", args=[consent.candidate.public_id])}
+            for consent in oldest
+        ],
+    }
+
+
+def register() -> None:
+    register_panel(
+        "hiring.candidate_detail", name="consent", template="consent/_candidate_card.html", context=candidate_card
+    )
+    register_panel(
+        "hiring.dashboard",
+        name="consents_pending",
+        template="consent/_dashboard_pending.html",
+        context=pending_consents,
+        order=20,
+    )
