@@ -105,13 +105,9 @@ def _creates_candidates(tree: ast.AST) -> list[int]:
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        if (
-            isinstance(func, ast.Name)
-            and func.id == "Candidate"
-            or isinstance(func, ast.Attribute)
-            and func.attr in creating
-            and "Candidate" in ast.unparse(func.value)
-        ):
+        constructs = isinstance(func, ast.Name) and func.id == "Candidate"
+        creates = isinstance(func, ast.Attribute) and func.attr in creating and "Candidate" in ast.unparse(func.value)
+        if constructs or creates:
             lines.append(node.lineno)
     return lines
 
