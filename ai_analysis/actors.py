@@ -1,65 +1,47 @@
 """Dramatiq actors of the analysis pipeline: one per step, keyed by the analysis's public id (ARCHITECTURE 6).
 
-Each loads nothing but the id, calls ``pipeline.run_step`` and, when the step is done, enqueues the next one. State
-lives in the database; a message delivered twice or a worker killed mid-step are both safe (see ``pipeline``).
-``RetryStep`` propagates so Dramatiq retries with exponential backoff; every other outcome is recorded by the step.
+Each loads nothing but the id, calls ``pipeline.run_step`` and, when the step is done, enqueues the actor of the
+next step in ``models.STEP_ORDER`` (the order is written only there). State lives in the database; a message
+delivered twice or a worker killed mid-step are both safe (``interview_analyzer.steps``). ``steps.RetryLater``
+propagates so Dramatiq retries with exponential backoff; every other outcome is recorded by the step.
 """
 
 import dramatiq
 
 from ai_analysis import pipeline
-from ai_analysis.models import Step
+from ai_analysis.models import STEP_ORDER, Step, next_step
+from interview_analyzer import steps
 
-OPTIONS = {
-    "queue_name": "analysis",
-    "max_retries": pipeline.MAX_ATTEMPTS - 1,
-    "min_backoff": 2_000,
-    "max_backoff": 120_000,
-    "retry_when": lambda retries, exception: (
-        isinstance(exception, pipeline.RetryStep) and retries < pipeline.MAX_ATTEMPTS - 1
-    ),
-}
+MINUTE_MS = 60_000
+OPTIONS = {"queue_name": "analysis", **steps.retry_options(pipeline.MAX_ATTEMPTS)}
+
+_ACTOR_OF_STEP: dict[Step, dramatiq.Actor] = {}
 
 
-@dramatiq.actor(**OPTIONS, time_limit=30 * 60_000)
-def merge_recording(analysis_public_id: str) -> None:
-    if pipeline.run_step(analysis_public_id, Step.MERGE):
-        transcribe.send(analysis_public_id)
+def _step_actor(step: Step, actor_name: str, *, time_limit_ms: int) -> dramatiq.Actor:
+    """The actor of one step: run it and, when it is done, enqueue the actor of the step after it."""
+
+    def run_then_continue(analysis_public_id: str) -> None:
+        if pipeline.run_step(analysis_public_id, step) and (following := next_step(step)) is not None:
+            STEP_ACTORS[following].send(analysis_public_id)
+
+    run_then_continue.__name__ = run_then_continue.__qualname__ = actor_name
+    actor = dramatiq.actor(run_then_continue, actor_name=actor_name, time_limit=time_limit_ms, **OPTIONS)
+    _ACTOR_OF_STEP[step] = actor
+    return actor
 
 
-@dramatiq.actor(**OPTIONS, time_limit=2 * 60 * 60_000)
-def transcribe(analysis_public_id: str) -> None:
-    if pipeline.run_step(analysis_public_id, Step.TRANSCRIBE):
-        structure.send(analysis_public_id)
+merge_recording = _step_actor(Step.MERGE, "merge_recording", time_limit_ms=30 * MINUTE_MS)
+transcribe = _step_actor(Step.TRANSCRIBE, "transcribe", time_limit_ms=120 * MINUTE_MS)
+structure = _step_actor(Step.STRUCTURE, "structure", time_limit_ms=10 * MINUTE_MS)
+score = _step_actor(Step.SCORE, "score", time_limit_ms=30 * MINUTE_MS)
+draft_feedback = _step_actor(Step.FEEDBACK, "draft_feedback", time_limit_ms=30 * MINUTE_MS)
 
-
-@dramatiq.actor(**OPTIONS, time_limit=10 * 60_000)
-def structure(analysis_public_id: str) -> None:
-    if pipeline.run_step(analysis_public_id, Step.STRUCTURE):
-        score.send(analysis_public_id)
-
-
-@dramatiq.actor(**OPTIONS, time_limit=30 * 60_000)
-def score(analysis_public_id: str) -> None:
-    if pipeline.run_step(analysis_public_id, Step.SCORE):
-        draft_feedback.send(analysis_public_id)
-
-
-@dramatiq.actor(**OPTIONS, time_limit=30 * 60_000)
-def draft_feedback(analysis_public_id: str) -> None:
-    pipeline.run_step(analysis_public_id, Step.FEEDBACK)
-
-
-# Step → its actor, in order: the pipeline's entry point and the list the consent tests enumerate.
-STEP_ACTORS = {
-    Step.MERGE: merge_recording,
-    Step.TRANSCRIBE: transcribe,
-    Step.STRUCTURE: structure,
-    Step.SCORE: score,
-    Step.FEEDBACK: draft_feedback,
-}
+# Step → its actor, in the pipeline's order: the entry point's chain and the list the consent tests enumerate.
+STEP_ACTORS: dict[Step, dramatiq.Actor] = {step: _ACTOR_OF_STEP[step] for step in STEP_ORDER}
 
 
 def start(analysis_public_id: str) -> None:
-    """Enqueue an analysis from its first unfinished step (call after the transaction that created it commits)."""
-    merge_recording.send(analysis_public_id)
+    """Enqueue an analysis at its first step (call after the transaction that created it commits); steps already
+    done are skipped and pass on to the next."""
+    STEP_ACTORS[STEP_ORDER[0]].send(analysis_public_id)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 from hiring.models import Candidate, Criterion, Interview
 from interview_analyzer.public_ids import PublicIdField
+from interview_analyzer.steps import StepRecord
 from interview_analyzer.tenancy import TenantModel, TenantQuerySet
 
 SPEAKERS = [("interviewer", _("Interviewer")), ("candidate", _("Candidate"))]
@@ -137,7 +138,9 @@ class Analysis(TenantModel):
 
 
 class Step(models.TextChoices):
-    """The pipeline's steps, in order; one Dramatiq actor each (ai_analysis.actors)."""
+    """The pipeline's steps. The order declared here is the pipeline's order, and the only place it is written:
+    ``STEP_ORDER``, ``next_step``, the actors' chain (``ai_analysis.actors``) and each analysis's step rows follow
+    it."""
 
     MERGE = "merge", _("Merge audio")
     TRANSCRIBE = "transcribe", _("Transcribe")
@@ -146,25 +149,21 @@ class Step(models.TextChoices):
     FEEDBACK = "feedback", _("Draft feedback")
 
 
-STEP_ORDER = [Step.MERGE, Step.TRANSCRIBE, Step.STRUCTURE, Step.SCORE, Step.FEEDBACK]
+STEP_ORDER: list[Step] = list(Step)
 
 
-class AnalysisStep(TenantModel):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-        STOPPED = "stopped", _("Stopped")
+def next_step(step: str) -> Step | None:
+    """The step after ``step`` in the pipeline's order, or None after the last one."""
+    position = STEP_ORDER.index(Step(step)) + 1
+    return STEP_ORDER[position] if position < len(STEP_ORDER) else None
+
+
+class AnalysisStep(TenantModel, StepRecord):
+    """One step of one analysis: its state as the step runner keeps it (``interview_analyzer.steps``)."""
 
     analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="steps")
     name = models.CharField(max_length=20, choices=Step.choices)
-    position = models.PositiveSmallIntegerField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    failure_reason = models.CharField(max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField()  # in STEP_ORDER
 
     objects = _scoped("analysis__interview").as_manager()
 

@@ -1,33 +1,33 @@
-"""The analysis pipeline's steps: merge → transcribe → structure → score → feedback (SPEC section 7, ARCHITECTURE 6).
+"""The analysis pipeline's steps, in the order of ``models.Step``: merge → transcribe → structure → score → feedback
+(SPEC section 7, AI-1).
 
-``run_step(analysis_public_id, step)`` is what each Dramatiq actor calls. It is idempotent and safe to run twice or
-after a worker died mid-step: a step that is done is skipped; otherwise it runs again from the stored inputs and
-replaces its outputs in one transaction, so an interrupted or duplicated run leaves exactly one set of results.
-Before it starts, and again inside the transaction that writes its results, it asks ``require_consent`` (CON-4):
-a job queued before a withdrawal stops, marks the analysis stopped, and stores nothing.
+``run_step(analysis_public_id, step)`` is what each Dramatiq actor calls. The mechanics are the shared step runner's
+(``interview_analyzer.steps``, ARCHITECTURE "Jobs" 6): a step that is done is skipped; otherwise it runs again from
+the stored inputs and replaces its outputs in one transaction with its step row locked, so an interrupted or
+duplicated run leaves exactly one set of results. Its precondition is ``require_consent`` (CON-4), asked before the
+step starts and again inside the transaction that writes its results: a job queued before a withdrawal stops, marks
+the analysis and its unfinished steps stopped, and stores nothing.
 
 State lives in the database (``AnalysisStep``), with each failure's reason shown to people. A provider failure that
-may pass (rate limit, timeout, 5xx) is raised as ``RetryStep`` for Dramatiq to retry with backoff, up to
-``MAX_ATTEMPTS``; then, or for a failure that cannot pass, the step and analysis are marked failed.
+may pass (rate limit, timeout, 5xx) is retried by Dramatiq with backoff, up to ``MAX_ATTEMPTS``; then, or for a
+failure that cannot pass (a bad configuration, unreadable audio), the step and the analysis are marked failed. Every
+provider call is audited (AI-8), whether the step succeeded or not.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import tempfile
 from contextlib import contextmanager
 
 from django.core.files import File
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership
 from ai_analysis import audio, guardrails
 from ai_analysis.draft_checks import recruiter_feedback_in_scope, validate_score_drafts
 from ai_analysis.models import (
-    STEP_ORDER,
     AICall,
     Analysis,
     AnalysisStep,
@@ -38,20 +38,18 @@ from ai_analysis.models import (
     Score,
     Step,
     TranscriptTurn,
+    next_step,
 )
 from ai_analysis.providers import provider_for
 from ai_analysis.providers.base import CallRecord, ProviderError
 from ai_analysis.structuring import pair_questions_and_answers
 from ai_analysis.types import CriterionSpec, EvidenceDraft, QAPair, ScoreDraft, Turn
 from consent.services import ConsentRequired, require_consent
+from interview_analyzer import steps
 
-logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 4
-
-
-class RetryStep(Exception):
-    """The step failed for a reason that may pass; the actor lets Dramatiq retry it with backoff."""
+MAX_ATTEMPTS = steps.MAX_ATTEMPTS
+STEP_STOPPED_FOR_CONSENT = "No recorded consent: processing stopped (CON-4)."
+ANALYSIS_STOPPED_FOR_CONSENT = "The candidate has not consented or has withdrawn."
 
 
 # --- Running a step ---------------------------------------------------------------------------------------------
@@ -66,79 +64,60 @@ def _load(analysis_public_id: str) -> Analysis | None:
     )
 
 
-def _stop_for_consent(analysis: Analysis, step: AnalysisStep) -> None:
-    now = timezone.now()
-    AnalysisStep.objects.filter(analysis=analysis, status__in=["pending", "running"]).update(
-        status=AnalysisStep.Status.STOPPED,
-        failure_reason="No recorded consent: processing stopped (CON-4).",
-        finished_at=now,
-    )
-    Analysis.objects.filter(pk=analysis.pk).update(
-        status=Analysis.Status.STOPPED,
-        failure_reason="The candidate has not consented or has withdrawn.",
-        finished_at=now,
-    )
+class _AnalysisJob:
+    """The analysis's side of its steps' transitions (``steps.Job``): its own status and reason."""
 
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
+        self.rows = Analysis.objects.for_operators().filter(pk=analysis.pk)
 
-def _fail(analysis: Analysis, step: AnalysisStep, reason: str) -> None:
-    now = timezone.now()
-    AnalysisStep.objects.filter(pk=step.pk).update(
-        status=AnalysisStep.Status.FAILED, failure_reason=reason[:500], finished_at=now
-    )
-    Analysis.objects.filter(pk=analysis.pk).update(
-        status=Analysis.Status.FAILED, failure_reason=reason[:500], finished_at=now
-    )
+    def step_started(self, step: AnalysisStep) -> None:
+        self.rows.filter(status=Analysis.Status.QUEUED).update(status=Analysis.Status.RUNNING)
+
+    def step_done(self, step: AnalysisStep) -> None:
+        if next_step(step.name) is None:
+            self.rows.update(status=Analysis.Status.DONE, finished_at=timezone.now())
+
+    def step_failed(self, step: AnalysisStep, reason: str) -> None:
+        self.rows.update(status=Analysis.Status.FAILED, failure_reason=reason[:500], finished_at=timezone.now())
+
+    def step_stopped(self, step: AnalysisStep, reason: str) -> None:
+        """CON-4: every unfinished step stops with the step's reason; the analysis says why in people's words."""
+        now = timezone.now()
+        self.analysis.steps.filter(status__in=steps.UNFINISHED).update(
+            status=AnalysisStep.Status.STOPPED, failure_reason=reason, finished_at=now
+        )
+        self.rows.update(status=Analysis.Status.STOPPED, failure_reason=ANALYSIS_STOPPED_FOR_CONSENT, finished_at=now)
 
 
 def run_step(analysis_public_id: str, step_name: str) -> bool:
-    """Run one step. True when it is done (now or before) and the next step may follow; False when it stopped."""
+    """Run one step. True when it is done (now or before) and the next step may follow; False when it stopped or
+    failed. Raises ``steps.RetryLater`` for Dramatiq to retry after a failure that may pass."""
     analysis = _load(analysis_public_id)
     if analysis is None:  # erased meanwhile (RET-4): nothing to do
         return False
     step = AnalysisStep.objects.for_operators().get(analysis=analysis, name=step_name)
-    if step.status == AnalysisStep.Status.DONE:
-        return True
-    if step.status in (AnalysisStep.Status.FAILED, AnalysisStep.Status.STOPPED):
-        return False
     candidate = analysis.interview.candidate
-    try:
-        require_consent(candidate)
-    except ConsentRequired:
-        _stop_for_consent(analysis, step)
-        return False
-    AnalysisStep.objects.filter(pk=step.pk).update(
-        status=AnalysisStep.Status.RUNNING, attempts=step.attempts + 1, started_at=timezone.now(), failure_reason=""
-    )
-    Analysis.objects.filter(pk=analysis.pk, status=Analysis.Status.QUEUED).update(status=Analysis.Status.RUNNING)
-    step.attempts += 1
     calls: list[CallRecord] = []
+
+    def consented() -> None:
+        try:
+            require_consent(candidate)
+        except ConsentRequired as error:
+            raise steps.Stop(STEP_STOPPED_FOR_CONSENT) from error
+
+    def work() -> None:
+        try:
+            STEPS[step_name](analysis, calls)
+        except ProviderError as error:
+            raise steps.Failure(error.reason, retryable=error.retryable) from error
+        except audio.AudioError as error:
+            raise steps.Failure(f"The audio could not be read: {error}") from error
+
     try:
-        work = STEPS[step_name]
-        with transaction.atomic():
-            # Lock the step row: two deliveries of one message write their results one after the other.
-            AnalysisStep.objects.select_for_update().get(pk=step.pk)
-            work(analysis, calls)
-            require_consent(candidate)  # a withdrawal during the step: nothing it produced is kept
-            AnalysisStep.objects.filter(pk=step.pk).update(status=AnalysisStep.Status.DONE, finished_at=timezone.now())
-            if step_name == STEP_ORDER[-1]:
-                Analysis.objects.filter(pk=analysis.pk).update(status=Analysis.Status.DONE, finished_at=timezone.now())
-    except ConsentRequired:
-        _stop_for_consent(analysis, step)
-        return False
-    except ProviderError as error:
-        if error.retryable and step.attempts < MAX_ATTEMPTS:
-            AnalysisStep.objects.filter(pk=step.pk).update(
-                status=AnalysisStep.Status.PENDING, failure_reason=f"Will retry: {error.reason}"[:500]
-            )
-            raise RetryStep(error.reason) from error
-        _fail(analysis, step, error.reason)
-        return False
-    except audio.AudioError as error:
-        _fail(analysis, step, f"The audio could not be read: {error}")
-        return False
+        return steps.run_step(step, work, job=_AnalysisJob(analysis), precondition=consented, max_attempts=MAX_ATTEMPTS)
     finally:
         _audit(analysis, calls)
-    return True
 
 
 def _audit(analysis: Analysis, calls: list[CallRecord]) -> None:
@@ -380,6 +359,7 @@ def _feedback(analysis: Analysis, calls: list) -> None:
         )
 
 
+# The work of each step (the order is Step's, not this mapping's).
 STEPS = {
     Step.MERGE: _merge,
     Step.TRANSCRIBE: _transcribe,

@@ -19,7 +19,7 @@ from ai_analysis.draft_checks import (
 )
 from ai_analysis.evidence import LocalEvidenceScorer
 from ai_analysis.guardrails import check_scope
-from ai_analysis.models import Feedback, QuestionAnswer, Score
+from ai_analysis.models import Feedback, Score
 from ai_analysis.providers.local import LocalProvider
 from ai_analysis.types import (
     INSUFFICIENT_EVIDENCE,
@@ -29,15 +29,12 @@ from ai_analysis.types import (
     ScoreDraft,
     Turn,
 )
-from tests.ai_analysis.factories import AnalysisFactory, ScoreFactory, TurnFactory
-from tests.ai_analysis.openai_server import API_KEY, FakeOpenAIServer, Reply, chat_completion
-from tests.hiring.factories import CriterionFactory, HiringFactory, InterviewFactory
+from tests.ai_analysis.factories import ScoreFactory
+from tests.ai_analysis.openai_server import Reply, chat_completion
+from tests.ai_analysis.step_world import ANSWER, TURNS, openai_provider_settings, transcribed_analysis
 
-QUESTION = "Tell me about a database you designed?"
-ANSWER = "I designed the orders schema and added a composite index on the customer column."
 REAL = "added a composite index"
 INVENTED = "I rewrote the whole storage engine in Rust"
-TURNS = [Turn(0, "interviewer", 0.0, 4.0, QUESTION), Turn(1, "candidate", 5.0, 12.0, ANSWER)]
 DB = CriterionSpec(key="crit_db", name="Database design")
 TESTING = CriterionSpec(key="crit_test", name="Testing")
 
@@ -151,30 +148,12 @@ def test_summary_text_in_scope_is_kept_and_out_of_scope_text_is_replaced():
 
 @pytest.fixture
 def to_score(acme, invite, accept):
-    """An analysis of a consented candidate, transcribed and structured, waiting for its score step."""
-    hiring = HiringFactory(owner=acme.recruiter, organization=acme.organization)
-    criterion = CriterionFactory(hiring=hiring, name="Database design", description="Designs database schemas.")
-    invited = invite(acme.recruiter, hiring)
-    accept(invited)
-    interview = InterviewFactory(candidate=invited.candidate, interviewer=acme.interviewer)
-    analysis = AnalysisFactory(recording__interview=interview)
-    for turn in TURNS:
-        TurnFactory(analysis=analysis, **vars(turn))
-    QuestionAnswer.objects.create(
-        organization=acme.organization, analysis=analysis, index=0, question_turn=0, answer_turns=[1]
-    )
-    return analysis, criterion
+    return transcribed_analysis(acme, invite, accept)
 
 
 @pytest.fixture
 def openai_settings(settings):
-    settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
-    settings.OUTBOUND_ALLOW_LOOPBACK = True
-    settings.AZURE_OPENAI_ENDPOINT = ""
-    settings.OPENAI_API_KEY = API_KEY
-    settings.OPENAI_MAX_RETRIES = 0
-    with FakeOpenAIServer() as server:
-        settings.OPENAI_BASE_URL = server.base_url
+    with openai_provider_settings(settings) as server:
         yield settings, server
 
 
