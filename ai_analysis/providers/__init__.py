@@ -3,13 +3,26 @@ OpenAI-compatible server). ``provider_for`` picks the one an organization's anal
 
 from django.conf import settings
 
+from accounts.models import AIProvider, Organization
+from ai_analysis.providers.base import Provider, ProviderError
 
-def provider_for(organization):
-    """The provider set by ``AI_PROVIDER`` (local unless configured otherwise)."""
-    if settings.AI_PROVIDER == "openai":
+
+def provider_name_for(organization: Organization | None) -> str:
+    """The organization's own choice (``Organization.ai_provider``), or the deployment's ``AI_PROVIDER`` when it has
+    none; ``None`` (a command run for no organization, such as ``ai_eval``) also means the deployment's."""
+    chosen = organization.ai_provider if organization is not None else ""
+    return chosen or settings.AI_PROVIDER
+
+
+def provider_for(organization: Organization | None) -> Provider:
+    """The provider that analyses for ``organization`` use (see ``provider_name_for``)."""
+    name = provider_name_for(organization)
+    if name == AIProvider.OPENAI:
         from ai_analysis.providers.openai_provider import OpenAIProvider
 
         return OpenAIProvider()
-    from ai_analysis.providers.local import LocalProvider
+    if name == AIProvider.LOCAL:
+        from ai_analysis.providers.local import LocalProvider
 
-    return LocalProvider()
+        return LocalProvider()
+    raise ProviderError(f"unknown AI provider {name!r}: choose local or openai", retryable=False)
