@@ -1,6 +1,6 @@
 """Consent's panels on hiring's pages (``interview_analyzer.page_panels``): the consent card on the candidate page
-and "Consents pending" on the dashboard (CON-6). Each is a selector over ``visible_to(member)`` and a template of
-consent's own; ``ConsentConfig.ready`` registers them."""
+(the status line on an interviewer's), and "Consents pending" on the dashboard (CON-6). Each is a selector over
+``visible_to(member)`` and a template of consent's own; ``ConsentConfig.ready`` registers them."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -21,6 +21,12 @@ def candidate_card(request, candidate) -> dict:
         .first()
     )
     return {"consent": consent}
+
+
+def candidate_line(request, candidate) -> dict:
+    """The consent status alone, for the interviewer's reduced candidate page (ORG-4): nothing is recorded without
+    it (CON-4)."""
+    return {"consent": ConsentRequest.objects.visible_to(request.member).filter(candidate=candidate).first()}
 
 
 def pending_consents(request, _obj=None) -> dict:
@@ -44,6 +50,12 @@ def pending_consents(request, _obj=None) -> dict:
 def register() -> None:
     register_panel(
         "hiring.candidate_detail", name="consent", template="consent/_candidate_card.html", context=candidate_card
+    )
+    register_panel(
+        "hiring.candidate_detail_interviewer",
+        name="consent",
+        template="consent/_candidate_line.html",
+        context=candidate_line,
     )
     register_panel(
         "hiring.dashboard",

@@ -18,7 +18,7 @@ from interview_analyzer.tenancy import get_visible_or_404
 
 
 def visible_candidate(request, public_id) -> Candidate:
-    queryset = Candidate.objects.select_related("hiring", "created_by__user", "consent")
+    queryset = Candidate.objects.select_related("hiring", "created_by__user")
     return get_visible_or_404(Candidate, request.member, public_id, queryset=queryset)
 
 
