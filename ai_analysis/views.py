@@ -34,6 +34,7 @@ from ai_analysis.models import (
     Score,
     TranscriptTurn,
 )
+from ai_analysis.types import CANDIDATE, INTERVIEWER
 from consent.models import ConsentRequest
 from consent.services import ConsentRequired, has_consent
 from hiring.models import Interview
@@ -125,7 +126,7 @@ def _review_items(member, analysis: Analysis) -> dict:
     for turn in turns:
         turn.clock = clock(turn.start_s)
         turn.question_number = questions.get(turn.index)
-        turn.other_speaker = "candidate" if turn.speaker == "interviewer" else "interviewer"
+        turn.other_speaker = CANDIDATE if turn.speaker == INTERVIEWER else INTERVIEWER
     for score in scores:
         for quote in score.quotes:
             quote.clock = clock(quote.start_s)

@@ -328,7 +328,7 @@ class OrgSeed:
                 interviews, decisions = [], []
                 for cand in added:
                     interviews.extend(self._interviews_for(cand, interviewers, now, rng, new_public_id))
-                    if cand.stage in ("hired", "rejected", "withdrawn"):
+                    if cand.stage in Decision.Outcome.values:
                         decisions.append(
                             Decision(
                                 organization=org,

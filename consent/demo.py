@@ -12,17 +12,18 @@ from datetime import timedelta
 from django.utils import timezone
 
 from consent import services
-from consent.models import ConsentLink, ConsentRequest
+from consent.models import ConsentLink, ConsentRequest, ConsentStatus
 from hiring.demo import HIRINGS, demo_email, demo_organizations, demo_owner
 from hiring.models import Candidate, Hiring
 
-# Candidate name → the state their consent is left in. Everyone else stays pending.
+# Candidate name → the state their consent is left in ("expired": still pending, its link lapsed). Everyone else
+# stays pending.
 STATES = {
-    "Jonas Berg": "accepted",
-    "Amira Haddad": "accepted",
-    "Lukas Novak": "accepted",
-    "Elin Dahl": "accepted",
-    "Sofia Rossi": "declined",
+    "Jonas Berg": ConsentStatus.ACCEPTED,
+    "Amira Haddad": ConsentStatus.ACCEPTED,
+    "Lukas Novak": ConsentStatus.ACCEPTED,
+    "Elin Dahl": ConsentStatus.ACCEPTED,
+    "Sofia Rossi": ConsentStatus.DECLINED,
     "Noah Eriksson": "expired",
 }
 DECLINE_MESSAGE = "I would rather not be recorded; happy to do the interview without it."
@@ -42,13 +43,13 @@ def seed_consent() -> None:
                 candidate = services.add_candidate(
                     actor=owner, hiring=hiring, name=name, email=demo_email(organization, name), language="en"
                 )
-                _answer(candidate.consent, STATES.get(name, "pending"))
+                _answer(candidate.consent, STATES.get(name, ConsentStatus.PENDING))
 
 
 def _answer(consent: ConsentRequest, state: str) -> None:
-    if state == "accepted":
+    if state == ConsentStatus.ACCEPTED:
         services.accept(consent.raw_token)
-    elif state == "declined":
+    elif state == ConsentStatus.DECLINED:
         services.decline(consent.raw_token, message=DECLINE_MESSAGE)
     elif state == "expired":
         lapsed = timezone.now() - timedelta(days=1)

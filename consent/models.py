@@ -89,11 +89,11 @@ class ConsentRequest(TenantModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status="accepted") | models.Q(responded_at__isnull=False),
+                condition=~models.Q(status=ConsentStatus.ACCEPTED) | models.Q(responded_at__isnull=False),
                 name="consent_accepted_has_time",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_at__isnull=False),
+                condition=~models.Q(status=ConsentStatus.WITHDRAWN) | models.Q(withdrawn_at__isnull=False),
                 name="consent_withdrawn_has_time",
             ),
         ]

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization
 from hiring import services
-from hiring.models import Candidate, Hiring
+from hiring.models import Candidate, Decision, Hiring, Stage
 from interview_analyzer.roles import Role
 
 DEMO_ORGANIZATIONS = ["Acme Recruiting", "Globex Talent"]
@@ -126,11 +126,11 @@ def seed_pipeline() -> None:
             owner = demo_owner(organization, index)
             for number, (name, stage) in enumerate(spec["candidates"]):
                 candidate = Candidate.objects.for_operators().filter(hiring=hiring, name=name).first()
-                if candidate is None or candidate.interviews.exists() or candidate.stage != "applied":
+                if candidate is None or candidate.interviews.exists() or candidate.stage != Stage.APPLIED:
                     continue
-                if stage in ("screening", "offer"):
+                if stage in (Stage.SCREENING, Stage.OFFER):
                     services.update_candidate(actor=owner, candidate=candidate, stage=stage)
-                if stage == "interview" or (index == 0 and number == 2):
+                if stage == Stage.INTERVIEW or (index == 0 and number == 2):
                     services.schedule_interview(
                         actor=owner,
                         candidate=candidate,
@@ -146,6 +146,6 @@ def _seed_decision(organization, recruiter) -> None:
         services.record_decision(
             actor=recruiter,
             candidate=candidate,
-            outcome="rejected",
+            outcome=Decision.Outcome.REJECTED,
             reason="The role needs Swedish and English at work level; the application was English only.",
         )

@@ -15,7 +15,17 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Membership
 from hiring import uploads
-from hiring.models import VIEW_HIRING, Candidate, Criterion, Decision, Document, Hiring, Interview, InterviewQuestion
+from hiring.models import (
+    VIEW_HIRING,
+    Candidate,
+    Criterion,
+    Decision,
+    Document,
+    Hiring,
+    Interview,
+    InterviewQuestion,
+    Stage,
+)
 from interview_analyzer.permissions import check_member, require_access
 from interview_analyzer.public_ids import new_public_id
 from interview_analyzer.roles import Role
@@ -244,8 +254,8 @@ def schedule_interview(
         scheduled_at=scheduled_at,
         duration_minutes=duration_minutes,
     )
-    if candidate.stage in (Candidate._meta.get_field("stage").default, "screening"):
-        Candidate.objects.filter(pk=candidate.pk).update(stage="interview")
+    if candidate.stage in (Stage.APPLIED, Stage.SCREENING):
+        Candidate.objects.filter(pk=candidate.pk).update(stage=Stage.INTERVIEW)
     return interview
 
 

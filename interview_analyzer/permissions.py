@@ -1,6 +1,6 @@
 """Role and verification checks in one place (ORG-3), plus API-key scopes (KEY-4).
 
-Pages use ``member_required`` (function views) or ``MemberRequiredMixin`` (class views); the API uses
+Pages use ``member_required``; the API uses
 ``RolePermission``, which every DRF view gets by default. Both say "at least role R, and verified": an anonymous
 caller is sent to log in (pages) or answered 401 (API); a member below the role, or not yet verified, gets 403.
 """
@@ -64,19 +64,6 @@ def member_required(role: Role | str = Role.INTERVIEWER, *, require_verified: bo
         return wrapped
 
     return decorator
-
-
-class MemberRequiredMixin:
-    """Class-based page views: set ``required_role``; same answers as ``member_required``."""
-
-    required_role: Role = Role.INTERVIEWER
-    require_verified = True
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        check_member(request.member, self.required_role, require_verified=self.require_verified)
-        return super().dispatch(request, *args, **kwargs)
 
 
 def required_scope(view, method: str) -> str:
