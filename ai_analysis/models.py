@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
+from ai_analysis.types import CANDIDATE, INTERVIEWER
 from hiring.models import Candidate, Criterion, Interview
 from interview_analyzer.public_ids import PublicIdField
+from interview_analyzer.roles import Role
 from interview_analyzer.steps import StepRecord
 from interview_analyzer.tenancy import TenantModel, TenantQuerySet
 
-SPEAKERS = [("interviewer", _("Interviewer")), ("candidate", _("Candidate"))]
+SPEAKERS = [(INTERVIEWER, _("Interviewer")), (CANDIDATE, _("Candidate"))]
 
 
 class InterviewScopedQuerySet(TenantQuerySet):
@@ -251,7 +253,7 @@ class Score(TenantModel):
                 condition=Q(value__isnull=True) | Q(value__gte=1, value__lte=5), name="ai_score_1_5"
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(reviewed_at__isnull=False), name="ai_reviewed_score_has_time"
+                condition=Q(status=Review.DRAFT) | Q(reviewed_at__isnull=False), name="ai_reviewed_score_has_time"
             ),
         ]
 
@@ -301,8 +303,6 @@ class Feedback(TenantModel):
 
 class AICallQuerySet(TenantQuerySet):
     def restrict_to(self, member):
-        from interview_analyzer.roles import Role
-
         return self if member.role == Role.ADMIN else self.none()
 
 

@@ -79,7 +79,8 @@ class _AnalysisJob:
             self.rows.update(status=Analysis.Status.DONE, finished_at=timezone.now())
 
     def step_failed(self, step: AnalysisStep, reason: str) -> None:
-        self.rows.update(status=Analysis.Status.FAILED, failure_reason=reason[:500], finished_at=timezone.now())
+        reason = reason[: steps.REASON_MAX_LENGTH]
+        self.rows.update(status=Analysis.Status.FAILED, failure_reason=reason, finished_at=timezone.now())
 
     def step_stopped(self, step: AnalysisStep, reason: str) -> None:
         """CON-4: every unfinished step stops with the step's reason; the analysis says why in people's words."""

@@ -28,6 +28,7 @@ from operator import mul
 from typing import Literal
 
 from ai_analysis.audio import PCM_RATE, Source, pcm16k_frames
+from ai_analysis.types import CANDIDATE, INTERVIEWER, Speaker
 
 ENGINE = "pocketsphinx"
 MODEL = "en-us (bundled with the pocketsphinx wheel)"
@@ -36,7 +37,6 @@ SAMPLES_PER_FRAME = PCM_RATE // FRAMES_PER_SECOND
 MAX_UTTERANCE_SECONDS = 60  # an utterance that never pauses is cut here, so the decoder's memory stays bounded
 NON_WORDS = {"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]"}
 ALTERNATE = re.compile(r"\(\d+\)$")  # "read(2)": the dictionary's second pronunciation of "read"
-INTERVIEWER, CANDIDATE = "interviewer", "candidate"
 CHANNEL_SPEAKERS = (INTERVIEWER, CANDIDATE)  # channel 0: interviewer's local mic; channel 1: candidate/meeting audio
 # A word belongs to a channel when that channel carries at least this share of the two channels' energy; when the
 # median word falls below it, the channels carry the same sound and say nothing about who spoke.
@@ -71,10 +71,10 @@ class SpeechResult:
 
 
 @dataclass(frozen=True)
-class Turn:
-    """A stretch of speech by one speaker."""
+class RecognisedTurn:
+    """A stretch of recognised speech by one speaker, before it is numbered into a transcript (``types.Turn``)."""
 
-    speaker: Literal["interviewer", "candidate"]
+    speaker: Speaker
     start_s: float
     end_s: float
     text: str
@@ -245,7 +245,7 @@ def transcribe(path_or_file: Source) -> SpeechResult:
     )
 
 
-def split_turns(words: Iterable[Word], *, pause_s: float = 1.0) -> list[Turn]:
+def split_turns(words: Iterable[Word], *, pause_s: float = 1.0) -> list[RecognisedTurn]:
     """Group words into turns with a speaker.
 
     When words carry a channel, a turn is a run of words from one channel, and the speaker follows the channel
@@ -265,7 +265,7 @@ def split_turns(words: Iterable[Word], *, pause_s: float = 1.0) -> list[Turn]:
     return [_turn(group, CHANNEL_SPEAKERS[number % 2], "low", None) for number, group in enumerate(groups)]
 
 
-def _turns_by_channel(words: list[Word]) -> list[Turn]:
+def _turns_by_channel(words: list[Word]) -> list[RecognisedTurn]:
     groups: list[tuple[int, list[Word]]] = []
     for word in words:
         channel = word.channel
@@ -280,8 +280,8 @@ def _turns_by_channel(words: list[Word]) -> list[Turn]:
     return [_turn(group, CHANNEL_SPEAKERS[max(channel, 0)], "high", max(channel, 0)) for channel, group in groups]
 
 
-def _turn(group: list[Word], speaker: str, confidence: str, channel: int | None) -> Turn:
-    return Turn(
+def _turn(group: list[Word], speaker: Speaker, confidence: str, channel: int | None) -> RecognisedTurn:
+    return RecognisedTurn(
         speaker=speaker,
         start_s=group[0].start_s,
         end_s=group[-1].end_s,

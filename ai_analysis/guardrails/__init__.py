@@ -14,8 +14,6 @@ its public interface.
 
 from ai_analysis.guardrails.feedback import (
     JUDGMENTAL_LABELS,
-    PRIVATE_OPINION,
-    THIRD_PERSON,
     VULGAR_PHRASES,
     VULGAR_TERMS,
     FeedbackResult,
@@ -24,17 +22,13 @@ from ai_analysis.guardrails.feedback import (
     fallback_feedback,
     feedback_violations,
 )
-from ai_analysis.guardrails.redaction import COMMON_WORD_NAMES, EMAIL, find_phone_numbers, redact_identifiers
-from ai_analysis.guardrails.scope import SCOPE_TERMS, TECHNICAL_PHRASES, check_scope, draft_violates_scope
+from ai_analysis.guardrails.redaction import EMAIL, find_phone_numbers, redact_identifiers
+from ai_analysis.guardrails.scope import SCOPE_TERMS, check_scope, draft_violates_scope
 
 __all__ = [
-    "COMMON_WORD_NAMES",
     "EMAIL",
     "JUDGMENTAL_LABELS",
-    "PRIVATE_OPINION",
     "SCOPE_TERMS",
-    "TECHNICAL_PHRASES",
-    "THIRD_PERSON",
     "VULGAR_PHRASES",
     "VULGAR_TERMS",
     "FeedbackResult",

@@ -14,7 +14,7 @@ import pytest
 
 from ai_analysis import speech
 from ai_analysis.audio import merge_chunks
-from ai_analysis.speech import SpeechResult, Turn, Word, split_turns, transcribe, word_error_rate
+from ai_analysis.speech import RecognisedTurn, SpeechResult, Word, split_turns, transcribe, word_error_rate
 from tests.ai_analysis.conftest import ffmpeg, once_per_run
 
 # Measured on this interview with pocketsphinx 5.1.1: 0.14 from the 16 kHz WAV, 0.19 from the merged WebM/Opus
@@ -168,9 +168,9 @@ def test_channel_turns_follow_the_channel_and_absorb_words_without_one():
     )
 
     assert turns == [
-        Turn("interviewer", 0.0, 0.7, "so tell me", "high", 0),
-        Turn("candidate", 3.0, 3.9, "well um yes", "high", 1),
-        Turn("interviewer", 9.0, 9.5, "thanks", "high", 0),
+        RecognisedTurn("interviewer", 0.0, 0.7, "so tell me", "high", 0),
+        RecognisedTurn("candidate", 3.0, 3.9, "well um yes", "high", 1),
+        RecognisedTurn("interviewer", 9.0, 9.5, "thanks", "high", 0),
     ]
 
 
