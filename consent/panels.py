@@ -1,13 +1,15 @@
 """Consent's panels on hiring's pages (``interview_analyzer.page_panels``): the consent card on the candidate page
-(the status line on an interviewer's), and "Consents pending" on the dashboard (CON-6). Each is a selector over
-``visible_to(member)`` and a template of consent's own; ``ConsentConfig.ready`` registers them."""
+(the status line on an interviewer's), the status column of the candidate list and "Consents pending" on the dashboard
+(CON-6). Each is a selector over ``visible_to(member)`` and a template of consent's own; ``ConsentConfig.ready``
+registers them."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentRequest, ConsentStatus
-from interview_analyzer.page_panels import register_panel
+from interview_analyzer.page_panels import register_column, register_panel
 
 DASHBOARD_CONSENTS = 8
 
@@ -29,6 +31,12 @@ def candidate_line(request, candidate) -> dict:
     return {"consent": ConsentRequest.objects.visible_to(request.member).filter(candidate=candidate).first()}
 
 
+def status_cells(request, candidates) -> dict:
+    """Each listed candidate's consent status, for the candidate list's "Consent" column: one query per page."""
+    consents = ConsentRequest.objects.visible_to(request.member).filter(candidate__in=[c.pk for c in candidates])
+    return {consent.candidate_id: {"consent": consent} for consent in consents}
+
+
 def pending_consents(request, _obj=None) -> dict:
     """Unanswered requests of the candidates the member may see, the longest waiting first; lapsed links apart."""
     now = timezone.now()
@@ -48,6 +56,13 @@ def pending_consents(request, _obj=None) -> dict:
 
 
 def register() -> None:
+    register_column(
+        "hiring.candidates",
+        name="consent",
+        heading=_("Consent"),
+        template="consent/_status_cell.html",
+        cells=status_cells,
+    )
     register_panel(
         "hiring.candidate_detail", name="consent", template="consent/_candidate_card.html", context=candidate_card
     )

@@ -17,6 +17,7 @@ from hiring.forms import GrantForm, HiringForm, QuestionForm
 from hiring.models import Candidate, Criterion, Hiring, Interview, InterviewQuestion, Stage
 from hiring.views.shared import GET_ONLY, hiring_row, manages_hirings, pipeline, search_text
 from interview_analyzer.forms import apply_service_error
+from interview_analyzer.page_panels import table_columns
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import get_visible_or_404
@@ -128,8 +129,7 @@ def render_hiring(request, hiring, *, status=200, grant_form=None, question_form
         stage = stage if stage in Stage.values else ""
         sort = request.GET.get("sort", "")
         sort = sort if sort in CANDIDATE_SORTS else "newest"
-        # The consent badge of each row comes with it (CON-6): one query whatever the page size.
-        candidates = Candidate.objects.visible_to(member).filter(hiring=hiring).select_related("consent")
+        candidates = Candidate.objects.visible_to(member).filter(hiring=hiring)
         if query:
             candidates = candidates.filter(Q(name__icontains=query) | Q(email__icontains=query))
         if stage:
@@ -142,9 +142,12 @@ def render_hiring(request, hiring, *, status=200, grant_form=None, question_form
             )
         ).order_by(*CANDIDATE_SORTS[sort])
         granted = list(services.hiring_members(hiring))
+        page = Paginator(candidates, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
         context.update(
             {
-                "page": Paginator(candidates, CANDIDATES_PER_PAGE).get_page(request.GET.get("page")),
+                "page": page,
+                # Columns other apps add to the list (consent's status, CON-6): one query each for the whole page.
+                "columns": table_columns("hiring.candidates", request, page.object_list),
                 "query": query,
                 "stage": stage,
                 "sort": sort,
