@@ -119,7 +119,17 @@ TEMPLATES = [
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default (DEP-1) writes one file from a threaded server and an in-process Dramatiq worker at once.
+    # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock when a transaction begins (a deferred
+    # one that starts writing later fails at once with "database is locked" instead of waiting); writers queue for
+    # up to 20 s. secure_delete=ON overwrites deleted rows, so erased candidate data is not left readable in the
+    # file (RET-4, RET-6). Options given in DATABASE_URL's query string win. Proof: tests/test_embedded_concurrency.py
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
+        "timeout": 20,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
