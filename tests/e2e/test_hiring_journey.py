@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import Membership
 from consent import services as consent_services
@@ -72,7 +73,8 @@ def test_recruiter_sets_up_a_hiring_and_the_interviewer_sees_only_their_intervie
     page.get_by_label("3 means").fill("Sound design, misses failure modes")
     page.get_by_label("5 means").fill("Clear trade-offs, plans for failure")
     page.get_by_role("button", name="Add and start another").click()
-    assert page.get_by_text("Criterion “System design” added.").is_visible()
+    # The button reloads the same URL: wait for the message instead of checking before the new page has come.
+    expect(page.get_by_text("Criterion “System design” added.")).to_be_visible()
     page.get_by_label("Name").fill("Communication")
     page.get_by_label("3 means").fill("Understandable with follow-up questions")
     page.get_by_role("button", name="Add criterion").click()

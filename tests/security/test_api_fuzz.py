@@ -28,6 +28,7 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is a development tool: requirements-dev.txt")
 
 from django.core.signals import request_finished, request_started  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
@@ -38,7 +39,10 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 )
 
 from accounts import tokens  # noqa: E402
-from interview_analyzer.wsgi import application  # noqa: E402
+
+# Django's WSGI handler, not interview_analyzer.wsgi: that module also starts the embedded default's in-process
+# worker, which would then take other tests' jobs for the rest of this test process.
+application = get_wsgi_application()
 
 SCHEMA_PATH = "/api/v1/schema/"
 CHECKS = [
