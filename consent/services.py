@@ -131,34 +131,6 @@ def _send_after_commit(consent: ConsentRequest, raw_token: str, purpose: str) ->
     transaction.on_commit(deliver)
 
 
-@transaction.atomic
-def _request_consent(*, actor: Membership, candidate: Candidate, language: str | None) -> ConsentRequest:
-    """Create the candidate's consent request for their hiring and email a one-time link (CON-1).
-
-    The returned object carries the new link's raw token as ``raw_token`` for the caller that composes a demo; it is
-    never stored.
-    """
-    now = timezone.now()
-    consent = ConsentRequest.objects.create(
-        organization_id=candidate.organization_id,
-        candidate=candidate,
-        hiring_id=candidate.hiring_id,
-        requested_by=actor,
-        created_at=now,
-        language=_supported_language(language),
-    )
-    _event(consent, ConsentEventKind.REQUESTED, actor)
-    raw = _issue_link(consent, LinkPurpose.CONSENT, now=now)
-    consent.last_sent_at = now
-    consent.times_sent = 1
-    consent.save(update_fields=["expires_at", "last_sent_at", "times_sent"])
-    _event(consent, ConsentEventKind.SENT, actor)
-    _send_after_commit(consent, raw, LinkPurpose.CONSENT)
-    consent.raw_token = raw
-    return consent
-
-
-@transaction.atomic
 def add_candidate(
     *,
     actor: Membership,
@@ -171,37 +143,28 @@ def add_candidate(
 ) -> Candidate:
     """Add a candidate to a hiring and ask for their consent, in one transaction (CON-1).
 
-    The one door through which a candidate comes to exist: the page, the API, the demo, the bench and any later
-    intake (ATS upserts) call it, so no candidate exists without a consent request (``tests/consent/
-    test_one_door.py`` calls every path and checks the source for any other place that creates one). Hiring
-    managers on hirings they manage, recruiters and admins. The returned candidate's ``consent`` carries the
-    link's raw token as ``raw_token`` (for a demo that answers as the candidate would); it is never stored.
+    The one door through which a candidate comes to exist, with ``add_candidates`` (the same door for many): the
+    page, the API, the demo, the bench and any later intake (ATS upserts) call one of them, so no candidate exists
+    without a consent request (``tests/consent/test_one_door.py`` calls every path and checks the source for any
+    other place that creates one). Hiring managers on hirings they manage, recruiters and admins. The returned
+    candidate's ``consent`` carries the link's raw token as ``raw_token`` (for a demo that answers as the candidate
+    would); it is never stored.
     """
-    require_access(actor, hiring, Role.HIRING_MANAGER)
-    candidate = Candidate(
-        organization_id=hiring.organization_id,
-        hiring=hiring,
-        name=name.strip(),
-        email=email.strip().lower(),
-        phone=phone.strip(),
-        notes=notes,
-        created_by=actor,
-    )
-    candidate.full_clean(exclude=["organization", "hiring", "created_by"])
-    candidate.save()
-    _request_consent(actor=actor, candidate=candidate, language=language)
-    return candidate
+    person = {"name": name, "email": email, "phone": phone, "notes": notes}
+    return add_candidates(actor=actor, hiring=hiring, people=[person], language=language)[0]
 
 
 @transaction.atomic
 def add_candidates(
-    *, actor: Membership, hiring: Hiring, people: list[dict], language: str | None = None, created_at=None
+    *, actor: Membership, hiring: Hiring, people: list[dict], language: str | None = None
 ) -> list[Candidate]:
-    """Add many candidates to one hiring at once (an import, the bench's 100k rows): the same door as
-    ``add_candidate`` in bulk — each candidate is validated, gets its consent request and link in the same
-    transaction and is emailed after commit (CON-1). ``people`` holds ``name``, ``email`` and optionally ``phone``,
-    ``notes`` and ``stage`` (the stage a candidate imported from elsewhere is already in); ``created_at`` backdates
-    the rows (imports keep the source's dates)."""
+    """Add candidates to one hiring (one, or an import such as the bench's 100k rows): each is validated, gets its
+    consent request and a one-time link in the same transaction, and is emailed the link after commit (CON-1).
+
+    ``people`` holds ``name`` and ``email``, optionally ``phone``, ``notes``, ``stage`` (the stage a candidate
+    imported from elsewhere is already in) and ``created_at`` (imports keep the source's dates). A row that does not
+    validate refuses the whole call and stores nothing. Each returned candidate's ``consent`` carries ``raw_token``.
+    """
     require_access(actor, hiring, Role.HIRING_MANAGER)
     now = timezone.now()
     candidates = []
@@ -214,7 +177,7 @@ def add_candidates(
             phone=person.get("phone", "").strip(),
             notes=person.get("notes", ""),
             created_by=actor,
-            created_at=person.get("created_at") or created_at or now,
+            created_at=person.get("created_at") or now,
         )
         if person.get("stage"):
             candidate.stage = person["stage"]
@@ -223,7 +186,7 @@ def add_candidates(
     Candidate.objects.bulk_create(candidates, batch_size=2000)
     expires_at = now + timedelta(days=settings.CONSENT_LINK_TTL_DAYS)
     requests = [
-        ConsentRequest(
+        ConsentRequest(  # also caches it as ``candidate.consent``
             organization_id=hiring.organization_id,
             candidate=candidate,
             hiring=hiring,
@@ -237,18 +200,19 @@ def add_candidates(
         for candidate in candidates
     ]
     ConsentRequest.objects.bulk_create(requests, batch_size=2000)
-    tokens = [new_secret(length=TOKEN_LENGTH) for _ in requests]
+    for consent in requests:
+        consent.raw_token = new_secret(length=TOKEN_LENGTH)
     ConsentLink.objects.bulk_create(
         [
             ConsentLink(
                 organization_id=hiring.organization_id,
                 request=consent,
                 purpose=LinkPurpose.CONSENT,
-                token_hash=hash_secret(raw),
+                token_hash=hash_secret(consent.raw_token),
                 created_at=now,
                 expires_at=expires_at,
             )
-            for consent, raw in zip(requests, tokens, strict=True)
+            for consent in requests
         ],
         batch_size=2000,
     )
@@ -260,8 +224,8 @@ def add_candidates(
         ],
         batch_size=2000,
     )
-    for consent, raw in zip(requests, tokens, strict=True):
-        _send_after_commit(consent, raw, LinkPurpose.CONSENT)
+    for consent in requests:
+        _send_after_commit(consent, consent.raw_token, LinkPurpose.CONSENT)
     return candidates
 
 
