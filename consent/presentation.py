@@ -32,6 +32,7 @@ def candidate_page_context(consent, *, language: str) -> dict:
         "candidate_name": consent.candidate.name,
         "organization": organization,
         "position": consent.hiring.title,
+        "interview_language": consent.hiring.interview_language,  # what the transcription listens for
         "criteria": list(consent.hiring.criteria.order_by("position", "pk").values_list("name", flat=True)),
         "retention_days": organization.retention_days,
         "retention_period": retention_period_text(organization.retention_days),

@@ -98,7 +98,12 @@ def seed_hiring() -> None:
             if Hiring.objects.for_operators().filter(organization=organization, title=spec["title"]).exists():
                 continue
             owner = demo_owner(organization, index)
-            hiring = services.create_hiring(actor=owner, title=spec["title"], description=spec["description"])
+            hiring = services.create_hiring(
+                actor=owner,
+                title=spec["title"],
+                description=spec["description"],
+                interview_language=Hiring.Language.ENGLISH,
+            )
             for name, description, evidence, weight, questions in spec["criteria"]:
                 criterion = services.add_criterion(
                     actor=owner,

@@ -33,6 +33,13 @@ class HiringForm(forms.Form):
         error_messages={"required": _("Give the hiring a title.")},
     )
     status = forms.ChoiceField(label=_("Status"), choices=Hiring.Status.choices, initial=Hiring.Status.OPEN)
+    interview_language = forms.ChoiceField(
+        label=_("Interview language"),
+        choices=Hiring.Language.choices,
+        initial=Hiring.Language.AUTO,
+        required=False,  # left out: detect from the recording
+        help_text=_("What the transcription listens for. Candidates see it on their consent page."),
+    )
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -43,6 +50,9 @@ class HiringForm(forms.Form):
             "Anything else (scripts, styles, images) is removed when you save."
         ),
     )
+
+    def clean_interview_language(self):
+        return self.cleaned_data["interview_language"] or Hiring.Language.AUTO
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()

@@ -70,11 +70,21 @@ class Hiring(TenantModel):
         ON_HOLD = "on_hold", _("On hold")
         CLOSED = "closed", _("Closed")
 
+    class Language(models.TextChoices):
+        """The language the interviews are held in: what transcription listens for; the consent page says it."""
+
+        AUTO = "auto", _("Detect from the recording")
+        ENGLISH = "en", _("English")
+        SWEDISH = "sv", _("Swedish")
+
     public_id = PublicIdField("hir")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Sanitized rich text (SEC-HTML)."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     owner = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="owned_hirings")
+    interview_language = models.CharField(
+        _("interview language"), max_length=8, choices=Language.choices, default=Language.AUTO
+    )
     criteria_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

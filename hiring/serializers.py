@@ -25,7 +25,8 @@ SETTABLE_STAGES = [(stage.value, stage.label) for stage in Stage if stage.value 
 
 
 class HiringSerializer(StrictInput, serializers.ModelSerializer):
-    """A hiring. Clients write title, description and status only; the service sanitizes the description (SEC-HTML).
+    """A hiring. Clients write title, description, status and interview language only; the service sanitizes the
+    description (SEC-HTML).
 
     One serializer for reading and writing, so the hiring's ``status`` is one enum in the schema.
     """
@@ -35,7 +36,17 @@ class HiringSerializer(StrictInput, serializers.ModelSerializer):
 
     class Meta:
         model = Hiring
-        fields = ["id", "title", "description", "status", "owner", "criteria_version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "status",
+            "interview_language",
+            "owner",
+            "criteria_version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["criteria_version", "created_at", "updated_at"]
 
 

@@ -32,7 +32,7 @@ from interview_analyzer.roles import Role
 from interview_analyzer.sanitize import MAX_RICH_TEXT_LENGTH, sanitize_rich_text
 from interview_analyzer.storage_quota import check_storage_quota
 
-HIRING_FIELDS = ("title", "description", "status")
+HIRING_FIELDS = ("title", "description", "status", "interview_language")
 CRITERION_FIELDS = (
     "name",
     "description",
@@ -63,15 +63,26 @@ def _clean_description(value: str) -> str:
 
 
 @transaction.atomic
-def create_hiring(*, actor: Membership, title: str, description: str = "", status: str = Hiring.Status.OPEN) -> Hiring:
+def create_hiring(
+    *,
+    actor: Membership,
+    title: str,
+    description: str = "",
+    status: str = Hiring.Status.OPEN,
+    interview_language: str = Hiring.Language.AUTO,
+) -> Hiring:
     check_member(actor, Role.HIRING_MANAGER)
-    return Hiring.objects.create(
+    hiring = Hiring(
         organization=actor.organization,
         title=title.strip(),
         description=_clean_description(description),
         status=status,
+        interview_language=interview_language,
         owner=actor,
     )
+    hiring.full_clean(exclude=["organization", "owner", "public_id"])
+    hiring.save()
+    return hiring
 
 
 @transaction.atomic
@@ -87,6 +98,7 @@ def update_hiring(*, actor: Membership, hiring: Hiring, **changes) -> Hiring:
         changes["title"] = changes["title"].strip()
     for name, value in changes.items():
         setattr(hiring, name, value)
+    hiring.full_clean(exclude=["organization", "owner", "public_id"])
     hiring.save(update_fields=[*changes, "updated_at"])
     return hiring
 

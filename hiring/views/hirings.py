@@ -169,7 +169,12 @@ def render_hiring(request, hiring, *, status=200, grant_form=None, question_form
 @require_http_methods(["GET", "HEAD", "POST"])
 def hiring_edit(request, public_id):
     hiring = get_visible_or_404(Hiring, request.member, public_id)
-    initial = {"title": hiring.title, "status": hiring.status, "description": hiring.description}
+    initial = {
+        "title": hiring.title,
+        "status": hiring.status,
+        "interview_language": hiring.interview_language,
+        "description": hiring.description,
+    }
     form = HiringForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_bound and form.is_valid():
         try:
