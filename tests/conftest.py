@@ -69,9 +69,11 @@ def worker(broker):
     running.stop(timeout=10_000)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def storage_container():
-    """On Azure-backed runs (Azurite in CI), make sure the container exists before anything is stored."""
+    """On Azure-backed runs (Azurite in CI), make sure the container exists before anything is stored: for every
+    test process, whatever test it runs first (tests that upload chunks or seed the demo depended on running after
+    one that asked for it)."""
     if settings.AZURE_STORAGE_CONNECTION_STRING:
         from azure.core.exceptions import ResourceExistsError
         from azure.storage.blob import BlobServiceClient
