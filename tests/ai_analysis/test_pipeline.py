@@ -9,9 +9,12 @@ import pytest
 from ai_analysis import pipeline
 from ai_analysis.models import AICall, Analysis, Evidence, QuestionAnswer, Recording, Score, TranscriptTurn
 from ai_analysis.speech import word_error_rate
+from ai_analysis.speech.model_files import WHISPER_BASE
 from tests.ai_analysis import pipeline_world as pw
 
 pytestmark = pytest.mark.django_db
+
+MAX_WER = 0.1
 
 
 @pytest.fixture
@@ -41,13 +44,16 @@ def test_chunks_out_of_order_and_twice_become_an_analysed_interview(world, spoke
     wer = word_error_rate(spoken_interview.reference, text)
     with capsys.disabled():
         print(f"\n[pipeline] {len(chunks)} chunks, {recording.duration_seconds:.1f} s audio, WER {wer:.2f}")
-    assert wer <= 0.45
+    # Whisper base, the default engine: 0.02 measured here (pocketsphinx gave 0.19 on the same fragments).
+    assert wer <= MAX_WER
     assert [t.start_s for t in turns] == sorted(t.start_s for t in turns)
     assert {t.speaker for t in turns} == {"interviewer", "candidate"}
 
-    # Q/A pairs: questions found in the recognised text (which has no punctuation), every candidate turn in an answer.
+    # Q/A pairs: questions found in the recognised text, every candidate turn in an answer. Whisper punctuates; its
+    # first question here reads "…today, can you tell me about … problem." and structuring does not yet see a question
+    # in it (test_pipeline_speech.py, the xfail), so only the second question is required to open a pair.
     pairs = list(QuestionAnswer.objects.for_operators().filter(analysis=analysis))
-    assert any(p.question_turn == turns[0].index and p.answer_turns for p in pairs)
+    assert any(p.question_turn == turns[2].index and p.answer_turns == [turns[3].index] for p in pairs)
     answered = {index for p in pairs for index in p.answer_turns}
     assert answered == {t.index for t in turns if t.speaker == "candidate"}
 
@@ -67,9 +73,9 @@ def test_chunks_out_of_order_and_twice_become_an_analysed_interview(world, spoke
     assert f"Teamwork: {scores['Teamwork'].value}/5, based on {scores['Teamwork'].evidence.count()} quoted" in team
 
     # Reproducibility and the AI call audit (AI-8): provider, model, versions; no transcript text in the audit.
-    assert (
-        analysis.provider == "local" and analysis.prompt_version and analysis.speech_engine.startswith("pocketsphinx")
-    )
+    assert analysis.provider == "local" and analysis.prompt_version
+    assert analysis.speech_engine.startswith("whisper-base (Whisper base (multilingual)")
+    assert f"model.bin sha256:{WHISPER_BASE.model_sha256}" in analysis.speech_engine
     assert analysis.criteria_version == world.hiring.criteria_version
     calls = list(AICall.objects.for_operators().filter(analysis_public_id=analysis.public_id))
     assert {c.purpose for c in calls} == {"transcribe", "score", "recruiter_feedback", "candidate_feedback"}

@@ -1,4 +1,4 @@
-"""Offline transcription, turns with speakers, and word error rate (ai_analysis.speech, AI-2).
+"""The pocketsphinx engine (the explicit fallback), turns with speakers, and word error rate (ai_analysis.speech).
 
 The ``spoken_interview`` fixture (conftest.py) is real synthetic speech: flite's ``slt`` voice asks, ``rms``
 answers. The transcript is judged by its word error rate against the script and by its word times against where each
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ai_analysis import speech
 from ai_analysis.audio import merge_chunks
-from ai_analysis.speech import RecognisedTurn, SpeechResult, Word, split_turns, transcribe, word_error_rate
+from ai_analysis.speech import RecognisedTurn, SpeechResult, Word, sphinx, split_turns, word_error_rate
+from ai_analysis.speech import transcribe as speech_transcribe
 from tests.ai_analysis.conftest import ffmpeg, once_per_run
 
 # Measured on this interview with pocketsphinx 5.1.1: 0.14 from the 16 kHz WAV, 0.19 from the merged WebM/Opus
@@ -23,6 +23,10 @@ from tests.ai_analysis.conftest import ffmpeg, once_per_run
 # a chunk cut out or doubled).
 MAX_WER = 0.3
 TIMING_SLACK_S = 0.5  # word and turn times against where the turns were placed in the audio
+
+
+def transcribe(source) -> SpeechResult:
+    return speech_transcribe(source, engine="pocketsphinx")
 
 
 def speech_to_json(result: SpeechResult) -> str:
@@ -137,7 +141,7 @@ def test_speech_without_a_pause_is_cut_into_bounded_utterances(spoken_interview,
     first_turn = spoken_interview.turns[0]
     clip = tmp_path / "first-turn.wav"
     ffmpeg("-i", spoken_interview.mono_wav, "-t", str(first_turn.end_s), clip)
-    monkeypatch.setattr(speech, "MAX_UTTERANCE_SECONDS", 2)
+    monkeypatch.setattr(sphinx, "MAX_UTTERANCE_SECONDS", 2)
 
     result = transcribe(clip)
 
