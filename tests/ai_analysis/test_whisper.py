@@ -236,8 +236,9 @@ def test_swedish_is_transcribed_as_swedish_when_the_hiring_says_so(swedish_wav):
     result = transcribe(swedish_wav, engine="whisper-base", language="sv")
 
     assert result.language == "sv"
-    # espeak-ng's Swedish voice is robotic (measured here: WER 0.45); people are understood far better.
-    assert word_error_rate(SWEDISH, result.text) <= 0.7, result.text
+    # espeak-ng's Swedish voice is robotic (measured here: WER 0.57, and "auto" takes it for English); human Swedish
+    # speech was not available to measure.
+    assert word_error_rate(SWEDISH, result.text) <= 0.8, result.text
     assert {"jag", "har", "och"} <= set(normalized_words(result.text))
 
 
