@@ -71,6 +71,10 @@ class _Transcriber:
     def _speech(self, speech: bytes | None) -> None:
         if speech is None:
             return
+        if not speech:  # end_stream inside an utterance may hand back nothing; the decoder refuses an empty buffer
+            if self.in_utterance and not self.endpointer.in_speech:
+                self._end_utterance()
+            return
         if not self.in_utterance:
             self.decoder.start_utt()
             self.in_utterance = True
