@@ -129,6 +129,10 @@ def is_question(text: str) -> bool:
         body = _LEAD_IN.sub("", sentence.strip())
         if body and _OPENER.match(body):
             return True
+        # Punctuated transcripts (Whisper) put a prompt after a clause: "Thank you for joining, can you tell me …."
+        # Only the stricter multi-word prompts count there, not every opener word.
+        if any(_INLINE_PROMPT.match(clause.strip()) for clause in body.split(",")[1:]):
+            return True
     return not _PUNCTUATION.search(text) and bool(_INLINE_PROMPT.search(text))
 
 

@@ -50,9 +50,9 @@ def test_chunks_out_of_order_and_twice_become_an_analysed_interview(world, spoke
     assert {t.speaker for t in turns} == {"interviewer", "candidate"}
 
     # Q/A pairs: questions found in the recognised text, every candidate turn in an answer. Whisper punctuates; its
-    # first question here reads "…today, can you tell me about … problem." and structuring does not yet see a question
-    # in it (test_pipeline_speech.py, the xfail), so only the second question is required to open a pair.
+    # first question reads "…today, can you tell me about … problem.", a prompt after a comma, and opens a pair too.
     pairs = list(QuestionAnswer.objects.for_operators().filter(analysis=analysis))
+    assert any(p.question_turn == turns[0].index and p.answer_turns for p in pairs)
     assert any(p.question_turn == turns[2].index and p.answer_turns == [turns[3].index] for p in pairs)
     answered = {index for p in pairs for index in p.answer_turns}
     assert answered == {t.index for t in turns if t.speaker == "candidate"}
