@@ -7,18 +7,23 @@ from consent.models import DISPLAY_STATUSES, ConsentRequest
 from hiring import serializers as hiring_serializers
 
 
+def display_status_field() -> serializers.ChoiceField:
+    """The status recruiters see (CON-6): the stored one, or "expired" for an unanswered request whose link lapsed."""
+    return serializers.ChoiceField(
+        source="display_status",
+        choices=DISPLAY_STATUSES,
+        read_only=True,
+        help_text="expired: still unanswered and the link has lapsed (resend it).",
+    )
+
+
 class ConsentSerializer(serializers.ModelSerializer):
     """A candidate's consent for their hiring (CON-3, CON-6). Links and tokens are never part of it."""
 
     id = serializers.CharField(source="public_id", read_only=True)
     candidate = serializers.CharField(source="candidate.public_id", read_only=True)
     hiring = serializers.CharField(source="hiring.public_id", read_only=True)
-    status = serializers.ChoiceField(
-        source="display_status",
-        choices=DISPLAY_STATUSES,
-        read_only=True,
-        help_text="expired: still unanswered and the link has lapsed (resend it).",
-    )
+    status = display_status_field()
     decline_message = serializers.CharField(read_only=True)
 
     class Meta:
@@ -50,12 +55,7 @@ class CandidateConsentSerializer(serializers.Serializer):
     """The candidate's consent for their hiring, as recruiters see it (CON-6)."""
 
     id = serializers.CharField(source="public_id", read_only=True)
-    status = serializers.ChoiceField(
-        source="display_status",
-        choices=DISPLAY_STATUSES,
-        read_only=True,
-        help_text="expired: still unanswered and the link has lapsed (resend it).",
-    )
+    status = display_status_field()
     responded_at = serializers.DateTimeField(read_only=True, allow_null=True)
     withdrawn_at = serializers.DateTimeField(read_only=True, allow_null=True)
 

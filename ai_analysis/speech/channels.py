@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from operator import mul
 
 from ai_analysis.audio import PCM_RATE
+from ai_analysis.speech.results import Word
 
 FRAMES_PER_SECOND = 100  # energy is measured per 10 ms frame
 SAMPLES_PER_FRAME = PCM_RATE // FRAMES_PER_SECOND
@@ -62,3 +63,17 @@ class ChannelEnergy:
 def mono_mix(left: bytes, right: bytes) -> bytes:
     a, b = array("h", left), array("h", right)
     return array("h", [(x + y) >> 1 for x, y in zip(a, b, strict=True)]).tobytes()
+
+
+def attributed_words(raw_words: Sequence[tuple[str, float, float]], energy: ChannelEnergy | None) -> tuple[Word, ...]:
+    """The recognised words as ``Word`` rows, each with the channel whose energy dominated it (None on mono), for
+    every engine alike."""
+    if energy is not None:
+        energy.attribute(raw_words[len(energy.attributed) :])
+        channels = energy.channels()
+    else:
+        channels = [None] * len(raw_words)
+    return tuple(
+        Word(text, round(start, 2), round(end, 2), channel)
+        for (text, start, end), channel in zip(raw_words, channels, strict=True)
+    )

@@ -13,8 +13,8 @@ import re
 import time
 
 from ai_analysis.audio import PCM_RATE, Source, pcm16k_frames
-from ai_analysis.speech.channels import ChannelEnergy, mono_mix
-from ai_analysis.speech.results import SpeechError, SpeechResult, Word
+from ai_analysis.speech.channels import ChannelEnergy, attributed_words, mono_mix
+from ai_analysis.speech.results import SpeechError, SpeechResult
 
 ENGINE = "pocketsphinx"
 MODEL = "en-us (bundled with the pocketsphinx wheel)"
@@ -126,15 +126,7 @@ def transcribe(path_or_file: Source, *, language: str = "en") -> SpeechResult:
             transcriber.feed(block.channels[0])
         samples += block.samples
     raw_words = transcriber.finish()
-    if energy is not None:
-        energy.attribute(raw_words[len(energy.attributed) :])
-        channels = energy.channels()
-    else:
-        channels = [None] * len(raw_words)
-    words = tuple(
-        Word(text, round(start, 2), round(end, 2), channel)
-        for (text, start, end), channel in zip(raw_words, channels, strict=True)
-    )
+    words = attributed_words(raw_words, energy)
     duration = samples / PCM_RATE
     elapsed = time.perf_counter() - started
     return SpeechResult(

@@ -26,9 +26,9 @@ import numpy as np
 from django.conf import settings
 
 from ai_analysis.audio import PCM_RATE, Source, pcm16k_frames
-from ai_analysis.speech.channels import ChannelEnergy, mono_mix
+from ai_analysis.speech.channels import ChannelEnergy, attributed_words, mono_mix
 from ai_analysis.speech.model_files import SPECS, WhisperModelSpec, ready_directory
-from ai_analysis.speech.results import SpeechError, SpeechResult, Word
+from ai_analysis.speech.results import SpeechError, SpeechResult
 
 LANGUAGES = ("auto", "en", "sv")
 DETECTABLE = ("en", "sv")  # what "auto" chooses between
@@ -184,15 +184,7 @@ def transcribe(path_or_file: Source, *, engine: str, language: str = "auto") -> 
                 energy.attribute(raw_words[len(energy.attributed) :])
     for start_sample, piece in slicer.finish():
         run(start_sample, piece)
-    if energy is not None:
-        energy.attribute(raw_words[len(energy.attributed) :])
-        channels = energy.channels()
-    else:
-        channels = [None] * len(raw_words)
-    words = tuple(
-        Word(text, round(start, 2), round(end, 2), channel)
-        for (text, start, end), channel in zip(raw_words, channels, strict=True)
-    )
+    words = attributed_words(raw_words, energy)
     duration = samples / PCM_RATE
     elapsed = time.perf_counter() - started
     return SpeechResult(
