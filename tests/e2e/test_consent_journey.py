@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import Membership
 from consent.models import ConsentStatus
@@ -41,9 +42,9 @@ def test_candidate_consents_from_the_email_and_the_recruiter_sees_it(live_server
     page.get_by_label("Full name").fill("Grace Hopper")
     page.get_by_label("Email").fill("grace.hopper@candidates.test")
     page.get_by_role("button", name="Add candidate").click()
-    assert page.get_by_role("heading", name="Grace Hopper").is_visible()
+    expect(page.get_by_role("heading", name="Grace Hopper")).to_be_visible()
     consent_card = page.locator("#consent")
-    assert consent_card.get_by_text("Awaiting answer").is_visible()
+    expect(consent_card.get_by_text("Awaiting answer")).to_be_visible()
 
     # --- The email ---
     [message] = [m for m in mail.outbox if m.to == ["grace.hopper@candidates.test"]]
@@ -55,25 +56,25 @@ def test_candidate_consents_from_the_email_and_the_recruiter_sees_it(live_server
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
     phone_errors = console_errors(phone)
     phone.goto(link)
-    assert phone.get_by_role(
-        "heading", name="Acme Recruiting asks for your consent to record and analyse your interview"
-    ).is_visible()
-    assert phone.get_by_text("Incident response").is_visible()
-    assert phone.get_by_text("The software never decides").is_visible()
+    expect(
+        phone.get_by_role("heading", name="Acme Recruiting asks for your consent to record and analyse your interview")
+    ).to_be_visible()
+    expect(phone.get_by_text("Incident response")).to_be_visible()
+    expect(phone.get_by_text("The software never decides")).to_be_visible()
     # Nothing overflows sideways on a phone.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(SCREENSHOTS / "consent-phone.png"), full_page=True)
     phone.get_by_role("link", name="Svenska").click()
-    assert phone.get_by_role("button", name="Jag samtycker").is_visible()
+    expect(phone.get_by_role("button", name="Jag samtycker")).to_be_visible()
     phone.get_by_role("link", name="English").click()
     before = timezone.now()
     phone.get_by_role("button", name="I agree").click()
-    assert phone.get_by_role("heading", name="Thank you: your consent is recorded").is_visible()
+    expect(phone.get_by_role("heading", name="Thank you: your consent is recorded")).to_be_visible()
     phone.screenshot(path=str(SCREENSHOTS / "consent-accepted.png"), full_page=True)
     assert phone_errors == [], phone_errors
     # The link is spent: opening it again explains so (a page with status 410, which the console reports).
     phone.goto(link)
-    assert phone.get_by_role("heading", name="This link has already been used").is_visible()
+    expect(phone.get_by_role("heading", name="This link has already been used")).to_be_visible()
 
     candidate = Candidate.objects.for_operators().get(email="grace.hopper@candidates.test")
     assert candidate.consent.status == ConsentStatus.ACCEPTED
@@ -82,10 +83,10 @@ def test_candidate_consents_from_the_email_and_the_recruiter_sees_it(live_server
     # --- The recruiter sees it, with the time ---
     page.reload()
     answered = timezone.localtime(candidate.consent.responded_at).strftime("%-d %b %Y, %H:%M")
-    assert consent_card.get_by_text("Consented", exact=True).is_visible()
-    assert consent_card.locator(".consent-status").get_by_text(answered).is_visible()
+    expect(consent_card.get_by_text("Consented", exact=True)).to_be_visible()
+    expect(consent_card.locator(".consent-status").get_by_text(answered)).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "consent-recruiter.png"), full_page=True)
     page.goto(f"{base}/hirings/{hiring.public_id}/")
     row = page.locator("#candidates tbody tr", has_text="Grace Hopper")
-    assert row.get_by_text("Consented", exact=True).is_visible()
+    expect(row.get_by_text("Consented", exact=True)).to_be_visible()
     assert errors == [], errors

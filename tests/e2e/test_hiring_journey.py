@@ -62,8 +62,8 @@ def test_recruiter_sets_up_a_hiring_and_the_interviewer_sees_only_their_intervie
         "<li>On call one week in six</li></ul><script>alert('x')</script>"
     )
     page.get_by_role("button", name="Create hiring").click()
-    assert page.get_by_role("heading", name="Platform engineer").is_visible()
-    assert page.get_by_text("Hiring “Platform engineer” created.").is_visible()
+    expect(page.get_by_role("heading", name="Platform engineer")).to_be_visible()
+    expect(page.get_by_text("Hiring “Platform engineer” created.")).to_be_visible()
 
     page.get_by_role("link", name="Add criterion").first.click()
     page.get_by_label("Name").fill("System design")
@@ -82,7 +82,7 @@ def test_recruiter_sets_up_a_hiring_and_the_interviewer_sees_only_their_intervie
     assert page.locator(".criterion").count() == 2
     page.get_by_label("New question for System design").fill("Walk me through a system you designed end to end.")
     page.locator("#criteria .criterion").first.get_by_role("button", name="Add question").click()
-    assert page.get_by_text("Walk me through a system you designed end to end.").is_visible()
+    expect(page.get_by_text("Walk me through a system you designed end to end.")).to_be_visible()
 
     page.get_by_role("link", name="Add candidate").first.click()
     page.get_by_label("Full name").fill("Ada Lovelace")
@@ -90,24 +90,24 @@ def test_recruiter_sets_up_a_hiring_and_the_interviewer_sees_only_their_intervie
     page.get_by_label("Phone").fill("+46 70 123 45 67")
     page.get_by_label("Notes").fill("Referred by Charles. Prefers mornings.")
     page.get_by_role("button", name="Add candidate").click()
-    assert page.get_by_role("heading", name="Ada Lovelace").is_visible()
+    expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
 
     when = (timezone.localtime() + timedelta(days=3)).replace(hour=10, minute=0)
     page.get_by_role("combobox", name="Interviewer", exact=True).select_option(label="Interviewer (Acme) · Interviewer")
     page.get_by_label("Date and time").fill(when.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Schedule interview").click()
-    assert page.get_by_text("Interview scheduled with Interviewer (Acme).").is_visible()
+    expect(page.get_by_text("Interview scheduled with Interviewer (Acme).")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "hiring-candidate.png"), full_page=True)
 
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Platform engineer").click()
-    assert page.locator("#candidates").get_by_text("Ada Lovelace").is_visible()
+    expect(page.locator("#candidates").get_by_text("Ada Lovelace")).to_be_visible()
     assert page.locator(".rich-text strong").inner_text() == "payments platform"
     assert page.locator(".rich-text script").count() == 0
     page.screenshot(path=str(SCREENSHOTS / "hiring-detail.png"), full_page=True)
     hiring_url = page.url
 
     page.get_by_role("link", name="Pipeline dashboard").click()
-    assert page.get_by_role("heading", name="Pipeline dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Pipeline dashboard")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "hiring-dashboard.png"), full_page=True)
     page.goto(f"{base}/hirings/")
     page.screenshot(path=str(SCREENSHOTS / "hiring-list.png"), full_page=True)
@@ -130,14 +130,14 @@ def test_recruiter_sets_up_a_hiring_and_the_interviewer_sees_only_their_intervie
     interviewer.screenshot(path=str(SCREENSHOTS / "my-interviews.png"), full_page=True)
 
     ada.get_by_role("link", name="Open kit").click()
-    assert interviewer.get_by_role("heading", name="System design").is_visible()
-    assert interviewer.get_by_text("Walk me through a system you designed end to end.").is_visible()
+    expect(interviewer.get_by_role("heading", name="System design")).to_be_visible()
+    expect(interviewer.get_by_text("Walk me through a system you designed end to end.")).to_be_visible()
     assert interviewer.get_by_text("ada.lovelace@candidates.test").count() == 0
     interviewer.screenshot(path=str(SCREENSHOTS / "interview-kit.png"), full_page=True)
 
     interviewer.goto(f"{base}/interviews/")
     interviewer.get_by_role("link", name="Ada Lovelace").click()
-    assert interviewer.get_by_role("heading", name="Ada Lovelace").is_visible()
+    expect(interviewer.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
     body = interviewer.locator("main").inner_text()
     for private in ("ada.lovelace@candidates.test", "+46 70 123 45 67", "Prefers mornings"):
         assert private not in body

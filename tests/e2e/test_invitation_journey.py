@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.e2e.test_login_journey import SCREENSHOTS, demo_login
 
@@ -24,8 +25,8 @@ def test_admin_invites_and_the_colleague_joins(live_server, browser):
     admin_page.get_by_label("Email address").fill("nora.newhire@acme.example")
     admin_page.get_by_label("Role:", exact=True).select_option("hiring_manager")
     admin_page.get_by_role("button", name="Send invitation").click()
-    assert admin_page.get_by_text("Invitation sent to nora.newhire@acme.example.").is_visible()
-    assert admin_page.locator(".plain-list").get_by_text("nora.newhire@acme.example").is_visible()
+    expect(admin_page.get_by_text("Invitation sent to nora.newhire@acme.example.")).to_be_visible()
+    expect(admin_page.locator(".plain-list").get_by_text("nora.newhire@acme.example")).to_be_visible()
     admin_page.screenshot(path=str(SCREENSHOTS / "members-invited.png"), full_page=True)
 
     invitation = next(m for m in mail.outbox if m.to == ["nora.newhire@acme.example"])
@@ -34,7 +35,7 @@ def test_admin_invites_and_the_colleague_joins(live_server, browser):
 
     colleague = browser.new_context().new_page()
     colleague.goto(f"{live_server.url}{path}")
-    assert colleague.get_by_role("heading", name="Join Acme Recruiting").is_visible()
+    expect(colleague.get_by_role("heading", name="Join Acme Recruiting")).to_be_visible()
     colleague.get_by_role("link", name="Create account").click()
     colleague.get_by_label("Email").fill("nora.newhire@acme.example")
     colleague.get_by_label("Your name").fill("Nora Newhire")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +36,7 @@ def test_recruiter_signs_in_and_sees_their_organization(live_server, page):
     page.get_by_role("button", name="Sign In").click()
 
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("heading", name="Acme Recruiting").is_visible()
+    expect(page.get_by_role("heading", name="Acme Recruiting")).to_be_visible()
     assert page.locator(".org-chip").inner_text() == "Acme Recruiting · Recruiter"
     page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
     assert errors == [], errors  # no CSP violation or script error on the way
@@ -47,5 +48,5 @@ def test_wrong_password_shows_a_form_error_not_a_crash(live_server, page):
     page.get_by_label("Email").fill(login["email"])
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign In").click()
-    assert page.get_by_text("The email address and/or password you specified are not correct.").is_visible()
+    expect(page.get_by_text("The email address and/or password you specified are not correct.")).to_be_visible()
     assert page.url.startswith(f"{live_server.url}/accounts/login/")
