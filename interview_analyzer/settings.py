@@ -432,7 +432,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["interview_analyzer.permissions.RolePermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if IS_PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["interview_analyzer.parsers.DepthLimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "interview_analyzer.pagination.DefaultPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
