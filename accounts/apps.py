@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
@@ -7,3 +8,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import schema  # noqa: F401  (registers the OpenAPI descriptions of our credentials)
+
+
+class OperatorsAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` with the operators' site (rate-limited sign-in) as ``admin.site``."""
+
+    default = False  # AccountsConfig stays the default config of ``accounts``
+
+    default_site = "accounts.admin_site.OperatorsAdminSite"

@@ -45,7 +45,7 @@ if IS_PRODUCTION:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.OperatorsAdminConfig",  # django.contrib.admin, sign-in rate limited (SEC-RL)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -9,9 +9,6 @@ register_converter(PublicIdConverter, "pid")
 from accounts import urls as accounts_urls  # noqa: E402  (needs the pid converter)
 from interview_analyzer import views  # noqa: E402
 
-admin.site.site_header = "Interview Analyzer operations"
-admin.site.site_title = "Interview Analyzer operations"
-
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("hiring.api_urls")),

@@ -454,3 +454,47 @@ def test_flooding_the_table_with_made_up_accounts_does_not_unlock_a_guessed_acco
 
     assert response.status_code == 429
     assert not signed_in(browser)
+
+
+# --- the Django admin's sign-in (found from outside: it had no limit although operators see every tenant) ----------
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory(email="ops@platform.example", is_staff=True, is_superuser=True)
+
+
+def admin_sign_in(email: str, password: str = WRONG, ip: str = HOME_NETWORK):
+    client = Client()
+    response = client.post("/admin/login/", {"username": email, "password": password}, REMOTE_ADDR=ip)
+    return client, response
+
+
+def test_admin_sign_in_is_limited_per_account_from_any_network(settings, operator):
+    limit(settings, "login", account="3/10m")
+    for ip in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        _, response = admin_sign_in(operator.email, ip=ip)
+        assert response.status_code == 200  # the admin's own "please enter a correct email" page
+    client, response = admin_sign_in(operator.email, password=PASSWORD, ip="198.51.100.4")
+    assert_page_429(response)
+    assert not signed_in(client)  # even the right password is not tried while locked
+
+
+def test_admin_sign_in_is_limited_per_ip(settings, operator, omar):
+    limit(settings, "login", ip="2/10m")
+    admin_sign_in("a@example.com", ip=ATTACKER)
+    admin_sign_in("b@example.com", ip=ATTACKER)
+    _, response = admin_sign_in(operator.email, password=PASSWORD, ip=ATTACKER)
+    assert_page_429(response)
+    _, elsewhere = admin_sign_in(operator.email, password=PASSWORD, ip=CAFE_NETWORK)
+    assert elsewhere.status_code == 302  # the operator, from their own network, signs in
+
+
+def test_admin_and_product_sign_in_share_one_account_count(settings, operator):
+    """Alternating between the two sign-in pages gains a guesser nothing."""
+    limit(settings, "login", account="2/10m")
+    sign_in(Client(), operator.email, WRONG)
+    admin_sign_in(operator.email)
+    _, response = admin_sign_in(operator.email, password=PASSWORD)
+    assert_page_429(response)
+    assert_page_429(sign_in(Client(), operator.email, PASSWORD))
