@@ -1,0 +1,80 @@
+"""A candidate with every kind of data the product holds about a person, built through the real services where
+they exist (consent, documents, recordings, decisions) and the analysis factories for the AI results."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from ai_analysis import recordings
+from ai_analysis.models import QuestionAnswer, Recording
+from consent import services as consent_services
+from hiring import services as hiring_services
+from hiring.models import Candidate
+from tests.ai_analysis.factories import EvidenceFactory, FeedbackFactory, ScoreFactory, TurnFactory
+from tests.hiring.factories import CriterionFactory, HiringFactory, InterviewFactory
+
+AUDIO = b"RIFF-fake-audio-" * 64
+
+
+@dataclass
+class Person:
+    """What must be gone after erasure: the words that identify them, and the candidate row."""
+
+    candidate: Candidate
+    name: str
+    email: str
+    answer: str
+    cv_text: str
+
+    @property
+    def secrets(self) -> list[str]:
+        return [self.name, self.email, self.answer, self.cv_text]
+
+
+def full_candidate(actor, *, name: str, email: str, hiring=None, decided: bool = True) -> Person:
+    """A consenting candidate with a CV, an interview with a chunked and merged recording, a transcript, a
+    question/answer pair, a score with evidence, feedback and (by default) a decision."""
+    tag = hashlib.sha256(email.encode()).hexdigest()[:8]
+    answer = f"At Zebracorp{tag} I migrated the ledger to event sourcing"
+    cv_text = f"Curriculum vitae of {name}: Quokka{tag} University"
+    hiring = hiring or HiringFactory(owner=actor, organization=actor.organization)
+    if not hiring.criteria.exists():
+        CriterionFactory(hiring=hiring, name="System design")
+    with transaction.atomic():
+        candidate = consent_services.add_candidate(actor=actor, hiring=hiring, name=name, email=email)
+    consent_services.accept(candidate.consent.raw_token)
+    hiring_services.upload_document(
+        actor=actor,
+        candidate=candidate,
+        uploaded=SimpleUploadedFile("cv.txt", cv_text.encode(), content_type="text/plain"),
+    )
+    interview = InterviewFactory(candidate=candidate, organization=candidate.organization, interviewer=actor)
+    recording, _ = recordings.start_recording(actor=actor, interview=interview)
+    recordings.put_chunk(
+        actor=actor, recording=recording, index=0, data=AUDIO, sha256=hashlib.sha256(AUDIO).hexdigest()
+    )
+    analysis = recordings.complete(actor=actor, recording=recording, chunk_count=1)
+    recording = Recording.objects.for_operators().get(pk=recording.pk)
+    recording.merged_format = "wav"
+    recording.merged.save("merged.wav", ContentFile(AUDIO), save=False)
+    recording.merged_bytes = len(AUDIO)
+    recording.save(update_fields=["merged", "merged_format", "merged_bytes"])
+    question = TurnFactory(analysis=analysis, speaker="interviewer", text="Tell me about a migration.")
+    turn = TurnFactory(analysis=analysis, text=answer)
+    QuestionAnswer.objects.create(
+        organization=analysis.organization,
+        analysis=analysis,
+        index=0,
+        question_turn=question.index,
+        answer_turns=[turn.index],
+    )
+    score = ScoreFactory(analysis=analysis, criterion=hiring.criteria.first(), rationale=f"Quote: {answer}")
+    EvidenceFactory(score=score, turn=turn, quote=answer)
+    FeedbackFactory(analysis=analysis, text=f"Thank you {name}, your answer about Zebracorp{tag} was clear.")
+    if decided:
+        hiring_services.record_decision(actor=actor, candidate=candidate, outcome="rejected", reason="Another fit")
+    candidate.refresh_from_db()
+    return Person(candidate=candidate, name=name, email=email, answer=answer, cv_text=cv_text)
