@@ -31,7 +31,8 @@ ALLOWED_HOSTS = env.list(
     default=[] if IS_PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"],
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Every emailed link is built on SITE_URL, never on the request's Host (accounts.adapter); production requires it.
+SITE_URL = env.str("SITE_URL", default="" if IS_PRODUCTION else "http://127.0.0.1:8000")
 
 if IS_PRODUCTION:
     problems = []
@@ -41,6 +42,8 @@ if IS_PRODUCTION:
         problems.append("DJANGO_SECRET_KEY must be set to a random value of at least 50 characters")
     if not ALLOWED_HOSTS:
         problems.append("DJANGO_ALLOWED_HOSTS must name the hosts this site answers to")
+    if not SITE_URL.startswith("https://"):
+        problems.append("SITE_URL must be the site's public https:// address (every emailed link is built on it)")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 
@@ -194,6 +197,9 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if SITE_URL.startswith("http://") else "https"
 # Rate limits are django-ratelimit's, on the database cache (SEC-RL); allauth's own cache-based ones are off.
 ACCOUNT_RATE_LIMITS = False
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Verification links carry a random key stored in the database, not a signed email-address id (ORG-6).
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
 SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True

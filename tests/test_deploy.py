@@ -26,6 +26,7 @@ def test_gunicorn_serves_production_without_a_server_banner(tmp_path):
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://interviews.example.com",
         "VAR_DIR": str(tmp_path),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "1",

@@ -17,6 +17,7 @@ PRODUCTION = {
     "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": "interviews.example.com",
+    "SITE_URL": "https://interviews.example.com",
 }
 PROBE = """
 import json, django
@@ -113,6 +114,8 @@ def test_an_unknown_broker_scheme_is_refused(tmp_path):
         ({"DJANGO_SECRET_KEY": project_settings.DEVELOPMENT_SECRET_KEY}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS"),
+        ({"SITE_URL": ""}, "SITE_URL"),
+        ({"SITE_URL": "http://interviews.example.com"}, "SITE_URL"),
     ],
 )
 def test_production_refuses_to_boot_with_an_unsafe_setting(tmp_path, override, complaint):
