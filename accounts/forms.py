@@ -45,12 +45,35 @@ class OrganizationSignupForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.joining_by_invitation:
+        if self.joining_by_invitation:
+            self._check_invitation(cleaned)
+        else:
             if not (cleaned.get("organization_name") or "").strip():
                 self.add_error("organization_name", _("Name the organization you are signing up."))
             if not cleaned.get("accept_dpa"):
                 self.add_error("accept_dpa", _("The data processing agreement must be accepted to sign up."))
         return cleaned
+
+    def _check_invitation(self, cleaned) -> None:
+        """Everything ``accept_invitation`` would refuse is a form error here, before allauth creates the user.
+
+        Found from outside: opening an invitation and signing up with another address answered 500 after the user
+        row existed, leaving an orphan account with the visitor's password that blocked a later signup for that
+        address. Now nothing is stored (the signup view is also one transaction, ``accounts.views.signup``).
+        """
+        from accounts import services
+
+        invitation = services.find_pending_invitation(self.request.session.get(INVITATION_SESSION_KEY))
+        if invitation is None:
+            self.add_error(None, _("This invitation link is not valid any more. Ask for a new one."))
+            return
+        email = (cleaned.get("email") or "").strip()
+        if email and email.casefold() != invitation.email.casefold():
+            self.add_error(
+                "email",
+                _("This invitation was sent to %(email)s. Sign up with that address to accept it.")
+                % {"email": invitation.email},
+            )
 
     def signup(self, request, user):
         """Called by allauth once the user row exists (and only then: never for an already registered email)."""

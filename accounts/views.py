@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -60,7 +61,8 @@ class OrganizationSignupView(allauth_views.SignupView):
 
 
 login = limit_flow("login", "login")(allauth_views.login)
-signup = limit_flow("signup", "email")(OrganizationSignupView.as_view())
+# One transaction: a refusal after allauth created the user leaves no orphan account behind.
+signup = limit_flow("signup", "email")(transaction.atomic(OrganizationSignupView.as_view()))
 password_reset = limit_flow("password_reset", "email")(allauth_views.password_reset)
 # Resending a verification email happens on the email page (action_send) for a signed-in user.
 email = limit_flow("verification_resend", "email")(allauth_views.email)

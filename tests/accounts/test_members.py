@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import AuditEvent, Invitation, Membership
+from accounts.models import AuditEvent, Invitation, Membership, User
 from interview_analyzer.roles import Role
 from tests.factories import UserFactory
 
@@ -109,6 +109,42 @@ def test_a_visitor_who_signs_up_from_the_link_joins_without_a_second_verificatio
     assert membership.is_verified
     assert membership.user.full_name == "Fresh Person"
     assert client.get("/api/v1/me").json()["organization"]["id"] == acme.organization.public_id
+
+
+def _signup_from_link(client, email: str):
+    return client.post(
+        "/accounts/signup/",
+        {"email": email, "password1": "a-long-Pass-phrase-9", "password2": "a-long-Pass-phrase-9", "full_name": "V"},
+    )
+
+
+def test_signing_up_from_a_link_with_another_address_is_a_form_error_that_stores_nothing(
+    client, acme, mailoutbox, commit
+):
+    """Found from outside: this answered 500 and left an orphan user holding the visitor's password, which then
+    blocked a real signup for that address."""
+    with commit():
+        services.invite_member(actor=acme.admin, email="invited@acme.test", role=Role.INTERVIEWER)
+    path = "/" + invitation_link(mailoutbox[0]).split("/", 3)[3]
+    client.get(path)
+    response = _signup_from_link(client, "someone.else@elsewhere.test")
+    assert response.status_code == 200
+    assert "This invitation was sent to invited@acme.test" in response.content.decode()
+    assert not User.objects.filter(email="someone.else@elsewhere.test").exists()
+    assert not Membership.objects.filter(user__email="someone.else@elsewhere.test").exists()
+    # The invitation is still good, for the address it was sent to.
+    assert _signup_from_link(client, "invited@acme.test").status_code == 302
+    assert Membership.objects.get(user__email="invited@acme.test").organization == acme.organization
+
+
+def test_a_link_revoked_while_the_signup_form_was_open_is_a_form_error(client, acme, mailoutbox, commit):
+    with commit():
+        invitation = services.invite_member(actor=acme.admin, email="late@acme.test", role=Role.INTERVIEWER)
+    client.get("/" + invitation_link(mailoutbox[0]).split("/", 3)[3])
+    services.revoke_invitation(actor=acme.admin, invitation=invitation)
+    response = _signup_from_link(client, "late@acme.test")
+    assert response.status_code == 200 and "not valid any more" in response.content.decode()
+    assert not User.objects.filter(email="late@acme.test").exists()
 
 
 def test_role_changes_are_audited_with_before_and_after(client, acme):
