@@ -1,14 +1,15 @@
 """Demo organizations and people for ``seed_demo``: idempotent; the passwords are public by design."""
 
 from accounts import legal
-from accounts.models import DpaAcceptance, Organization, Plan
+from accounts.models import DpaAcceptance, Organization
 from accounts.services import accept_current_dpa, ensure_membership, ensure_user
 from interview_analyzer.roles import ROLE_ORDER, Role
 
-# Acme is on a plan with API keys, Globex on the free plan, so both sides of plan gating can be seen.
+# Acme is on a plan with API keys, Globex on the free plan, so both sides of plan gating can be seen. The plans are
+# codes of billing's plan catalogue (``billing.plans``).
 DEMO_ORGANIZATIONS = [
-    ("Acme Recruiting", "acme.example", Plan.BUSINESS),
-    ("Globex Talent", "globex.example", Plan.FREE),
+    ("Acme Recruiting", "acme.example", "business"),
+    ("Globex Talent", "globex.example", "free"),
 ]
 
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from interview_analyzer import entitlements
 from interview_analyzer.public_ids import PublicIdField
 from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import TenantModel, TenantQuerySet
@@ -86,24 +87,6 @@ class OrganizationQuerySet(models.QuerySet):
         return self.all()
 
 
-class Plan(models.TextChoices):
-    """Plan tiers (BIL-2). Billing moves an organization between them; features read ``PLAN_FEATURES``."""
-
-    FREE = "free", _("Free")
-    TEAM = "team", _("Team")
-    BUSINESS = "business", _("Business")
-    ENTERPRISE = "enterprise", _("Enterprise")
-
-
-# api_keys: may issue API keys (KEY-1); api_requests_per_minute: per-key limit (KEY-7); seats: active members.
-PLAN_FEATURES = {
-    Plan.FREE: {"api_keys": False, "api_requests_per_minute": 0, "seats": 5},
-    Plan.TEAM: {"api_keys": True, "api_requests_per_minute": 60, "seats": 25},
-    Plan.BUSINESS: {"api_keys": True, "api_requests_per_minute": 300, "seats": 100},
-    Plan.ENTERPRISE: {"api_keys": True, "api_requests_per_minute": 1200, "seats": 1000},
-}
-
-
 class AIProvider(models.TextChoices):
     """The AI providers an organization can use (AI-2); the names match the ``AI_PROVIDER`` setting."""
 
@@ -124,7 +107,10 @@ class Organization(models.Model):
 
     public_id = PublicIdField("org")
     name = models.CharField(_("name"), max_length=200)
-    plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices, default=Plan.FREE, editable=False)
+    # BIL-2: the code of the billing plan the organization is on. Plans are billing's data (``billing.Plan``) and
+    # billing stands above accounts, so this is a code, not a foreign key; only ``billing.services`` writes it, and
+    # no form, serializer or admin field does (SEC-MASS). What the plan allows is asked through ``feature()``.
+    plan = models.CharField(_("plan"), max_length=40, default="free", editable=False)
     # RET-1: one retention period per organization, counted from the hiring decision (RET-2). The floor is a
     # setting (RETENTION_MIN_DAYS, 30 by default); the candidate's consent page states the period (CON-2).
     retention_days = models.PositiveIntegerField(
@@ -151,7 +137,15 @@ class Organization(models.Model):
         return self.name
 
     def feature(self, name: str):
-        return PLAN_FEATURES[Plan(self.plan)][name]
+        """What the plan allows (BIL-2): ``api_keys``, ``api_requests_per_minute``, ``seats``, ``plan_name``...
+
+        Billing answers through the floor-0 hook ``interview_analyzer.entitlements`` (accounts cannot import billing);
+        the answer is kept on this instance for as long as its plan stays the same.
+        """
+        cached = getattr(self, "_entitlements", None)
+        if cached is None or cached.plan != self.plan:
+            cached = self._entitlements = entitlements.for_organization(self)
+        return getattr(cached, name)
 
 
 class MembershipQuerySet(TenantQuerySet):

@@ -180,6 +180,7 @@ def reactivate_member(*, actor: Membership, membership: Membership, ip: str | No
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.is_active:
         return membership
+    _require_free_seat(membership.organization, seats_in_use(membership.organization))
     membership.is_active = True
     membership.save(update_fields=["is_active"])
     audit.record(
@@ -193,12 +194,34 @@ def reactivate_member(*, actor: Membership, membership: Membership, ip: str | No
     return membership
 
 
+def seats_in_use(organization, *, except_invitation_email: str = "") -> int:
+    """Seats taken (BIL-2): active members plus pending invitations, which hold a seat until they are answered."""
+    pending = Invitation.objects.pending().filter(organization=organization)
+    if except_invitation_email:
+        pending = pending.exclude(email__iexact=except_invitation_email)
+    return Membership.objects.active().filter(organization=organization).count() + pending.count()
+
+
+def _require_free_seat(organization, taken: int) -> None:
+    """The plan's seat limit (BIL-2), read through ``Organization.feature`` (billing answers; accounts cannot
+    import billing, see ``interview_analyzer.entitlements``)."""
+    seats = organization.feature("seats")
+    if taken >= seats:
+        raise ValidationError(
+            _("All %(seats)d seats of the %(plan)s plan are in use. Upgrade the plan on the billing page first.")
+            % {"seats": seats, "plan": organization.feature("plan_name")},
+            code="seats",
+        )
+
+
 def invite_member(*, actor: Membership, email: str, role: Role | str, ip: str | None = None) -> Invitation:
-    """Invite someone by email with a one-time link (ORG-7). Only the link's hash is stored."""
+    """Invite someone by email with a one-time link (ORG-7). Only the link's hash is stored. A pending invitation
+    holds a seat of the plan (BIL-2)."""
     check_member(actor, Role.ADMIN)
     email = User.objects.normalize_email(email).strip().lower()
     if Membership.objects.filter(organization=actor.organization, user__email__iexact=email).exists():
         raise ValidationError(_("This person is already a member of the organization."), code="already_member")
+    _require_free_seat(actor.organization, seats_in_use(actor.organization, except_invitation_email=email))
     raw_token = new_secret(INVITATION_TOKEN_PREFIX)
     with transaction.atomic():
         # A new invitation replaces any pending one for the same address.
@@ -267,6 +290,10 @@ def accept_invitation(*, user: User, raw_token: str, ip: str | None = None) -> M
             _("This invitation was sent to another email address. Sign in with that address to accept it."),
             code="wrong_user",
         )
+    # The invitation held a seat; if the plan shrank since, members already fill it (BIL-2).
+    _require_free_seat(
+        invitation.organization, Membership.objects.active().filter(organization=invitation.organization).count()
+    )
     membership, created = Membership.objects.get_or_create(
         organization=invitation.organization, user=user, defaults={"role": invitation.role}
     )

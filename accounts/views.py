@@ -188,7 +188,13 @@ def api_keys(request):
         else:
             status = 400
     keys = ApiKey.objects.visible_to(member).select_related("membership__user")
-    context = {"keys": keys, "form": form, "new_key": new_key, "allowed": allowed, "plan": member.organization}
+    context = {
+        "keys": keys,
+        "form": form,
+        "new_key": new_key,
+        "allowed": allowed,
+        "plan_name": member.organization.feature("plan_name"),
+    }
     response = render(request, "accounts/api_keys.html", context, status=status)
     if new_key:
         response["Cache-Control"] = "no-store"

@@ -203,11 +203,11 @@ class OrgSeed:
         from allauth.account.models import EmailAddress
         from django.contrib.auth.models import Permission
 
-        from accounts.models import Membership, Organization, Plan, User
+        from accounts.models import Membership, Organization, User
         from accounts.services import accept_current_dpa
         from interview_analyzer.roles import Role
 
-        self.organization = Organization.objects.create(name=name, plan=Plan.BUSINESS)
+        self.organization = Organization.objects.create(name=name, plan="business")
         self.passwords = {}
 
         def person(email, full_name, role, password=None):

@@ -428,6 +428,21 @@ SPEECH_CPU_THREADS = env.int("SPEECH_CPU_THREADS", default=1)
 if SPEECH_CPU_THREADS < 1:
     raise ImproperlyConfigured("SPEECH_CPU_THREADS must be at least 1.")
 
+# --- Billing (SPEC section 8): plans, credits, Stripe, Fakturownia, inbound webhooks --------------------------------
+# Without STRIPE_SECRET_KEY every organization stays on the default (free) plan with its monthly credit grant.
+BILLING_FREE_MONTHLY_CREDITS = env.int("BILLING_FREE_MONTHLY_CREDITS", default=20)  # seeds the Free plan's grant
+BILLING_CREDITS_PER_ANALYSIS = env.int("BILLING_CREDITS_PER_ANALYSIS", default=1)
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")  # a local Stripe double in tests
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+STRIPE_PRICES = env.dict("STRIPE_PRICES", default={})  # plan code -> Stripe price id, e.g. team=price_123
+# https://<account>.fakturownia.pl; its host must be in OUTBOUND_ALLOWED_HOSTS (SEC-SSRF)
+FAKTUROWNIA_URL = env.str("FAKTUROWNIA_URL", default="")
+FAKTUROWNIA_API_TOKEN = env.str("FAKTUROWNIA_API_TOKEN", default="")
+EMAIL_WEBHOOK_SECRET = env.str("EMAIL_WEBHOOK_SECRET", default="")
+EMAIL_WEBHOOK_TOLERANCE_SECONDS = env.int("EMAIL_WEBHOOK_TOLERANCE_SECONDS", default=300)
+
 # --- API (DRF, drf-spectacular) -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

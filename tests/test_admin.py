@@ -46,9 +46,8 @@ def test_staff_request_without_an_acting_member_sees_nothing(acme):
 def populated(acme, django_capture_on_commit_callbacks):
     """One row of every accounts model, secrets included, so every admin page has something to show."""
     from accounts import services, tokens
-    from accounts.models import Plan
 
-    acme.organization.plan = Plan.TEAM
+    acme.organization.plan = "team"
     acme.organization.save()
     with django_capture_on_commit_callbacks(execute=True):
         services.invite_member(actor=acme.admin, email="invitee@acme.test", role="interviewer")

@@ -6,7 +6,7 @@ succeeds (2xx or a redirect back to the page); a refused one answers 403 and cha
 
 import pytest
 
-from accounts.models import ApiKey, AuditEvent, Invitation, Membership, Plan
+from accounts.models import ApiKey, AuditEvent, Invitation, Membership
 from accounts.services import create_api_key, invite_member
 from interview_analyzer.roles import ROLE_ORDER, Role
 
@@ -81,7 +81,7 @@ def snapshot():
 
 @pytest.fixture
 def world(acme, mailoutbox):
-    acme.organization.plan = Plan.TEAM
+    acme.organization.plan = "team"
     acme.organization.save()
     invitation = invite_member(actor=acme.admin, email="pending@acme.test", role=Role.INTERVIEWER)
     key, _ = create_api_key(actor=acme.admin, name="Existing", scopes=["read"], allowed_cidrs=[])

@@ -15,7 +15,6 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import tokens
-from accounts.models import Plan
 from accounts.services import create_api_key
 from consent import services as consent_services
 from hiring import services
@@ -56,7 +55,7 @@ def token_for(member) -> APIClient:
 
 
 def key_for(org, *scopes) -> APIClient:
-    org.organization.plan = Plan.TEAM
+    org.organization.plan = "team"
     org.organization.save()
     _, raw_key = create_api_key(actor=org.admin, name="script", scopes=list(scopes), allowed_cidrs=[])
     client = APIClient()

@@ -8,7 +8,6 @@
 import pytest
 from django.test import Client
 
-from accounts.models import Plan
 from accounts.services import create_api_key
 from interview_analyzer.roles import ROLE_ORDER
 from tests.security.test_anonymous_matrix import is_public
@@ -50,7 +49,7 @@ def test_every_role_gets_an_answer_and_privilege_only_grows(endpoint, sessions):
 
 @pytest.fixture
 def keys(acme):
-    acme.organization.plan = Plan.TEAM
+    acme.organization.plan = "team"
     acme.organization.save()
     return {
         scope: create_api_key(actor=acme.admin, name=scope, scopes=[scope], allowed_cidrs=[])[1]

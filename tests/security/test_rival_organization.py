@@ -7,7 +7,6 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from accounts.models import Plan
 from accounts.services import create_api_key, invite_member
 from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import TenantModel
@@ -30,7 +29,7 @@ def tenant_rows(organization):
 
 @pytest.fixture
 def victim(acme, django_capture_on_commit_callbacks):
-    acme.organization.plan = Plan.TEAM
+    acme.organization.plan = "team"
     acme.organization.save()
     with django_capture_on_commit_callbacks(execute=True):
         invite_member(actor=acme.admin, email="pending@acme.test", role=Role.RECRUITER)
@@ -40,7 +39,7 @@ def victim(acme, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def rival(globex):
-    globex.organization.plan = Plan.TEAM
+    globex.organization.plan = "team"
     globex.organization.save()
     _, raw_key = create_api_key(actor=globex.admin, name="Globex", scopes=["read", "write", "ats"], allowed_cidrs=[])
     return globex, raw_key

@@ -1,0 +1,23 @@
+"""Billing in the Django admin (OPS-4): operators edit the plan catalogue and read everything else.
+
+Plans are platform data, edited here (BIL-2); a plan's code is fixed once created because organizations store it.
+Ledger entries, accounts, invoices, webhook events and undeliverable addresses are evidence of what happened: they
+are read-only here (BIL-5). Credits change only through ``billing.services`` (an operator's adjustment with a reason
+is ``adjust_credits``, e.g. from ``manage.py shell``), never through an admin field.
+"""
+
+from django.contrib import admin
+
+from billing.models import Plan
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "seats", "monthly_credits", "api_keys", "api_requests_per_minute", "is_default"]
+    ordering = ["position", "pk"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["public_id", "code"] if obj is not None else ["public_id"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # organizations name plans by code; a deleted plan would silently read as the default
