@@ -35,3 +35,33 @@ def check(request, flow: str, account: str | None, *, methods: tuple[str, ...] =
         if usage and usage["should_limit"]:
             waits.append(max(int(usage["time_left"]), 1))
     return max(waits) if waits else None
+
+
+# --- Guessing one-time links (found from outside: unknown consent tokens were never limited, valid ones were) --------
+
+LINK_GUESS_FLOW = "token_link"  # noqa: S105  (a rate-limit group name, not a secret)
+
+
+def _guess_usage(request, *, increment: bool):
+    rate = settings.RATE_LIMITS[LINK_GUESS_FLOW]["ip"]
+    return get_usage(
+        request, group=f"{LINK_GUESS_FLOW}:ip", key=_ip_key, rate=rate, method=get_usage.ALL, increment=increment
+    )
+
+
+def token_guessing_wait(request) -> int | None:
+    """Seconds this client IP must wait before opening any token link (consent, portal, invitation), or None.
+
+    Only unknown tokens count (``count_unknown_token``), GET and POST alike, per client IP from the shared resolver;
+    once an IP has guessed ``RATE_LIMIT_TOKEN_LINK_IP`` unknown tokens it is refused every token link, known ones
+    too, until the window ends — otherwise a guesser would learn which tokens exist from the refusal itself.
+    A candidate reopening their own used or expired link never counts.
+    """
+    usage = _guess_usage(request, increment=False)
+    if usage and usage["count"] >= usage["limit"]:
+        return max(int(usage["time_left"]), 1)
+    return None
+
+
+def count_unknown_token(request) -> None:
+    _guess_usage(request, increment=True)

@@ -258,9 +258,14 @@ def profile(request):
 
 
 def invitation(request, token):
-    """The one-time invitation link. Anyone may open it; accepting needs the invited address, signed in."""
+    """The one-time invitation link. Anyone may open it; accepting needs the invited address, signed in.
+    Guessing is limited per client IP (``rate_limits.token_guessing_wait``)."""
+    wait = rate_limits.token_guessing_wait(request)
+    if wait:
+        return rate_limited(request, None, retry_after=wait)
     found = services.find_pending_invitation(token)
     if found is None:
+        rate_limits.count_unknown_token(request)
         return render(request, "accounts/invitation_invalid.html", status=404)
     if request.method == "POST" and request.user.is_authenticated:
         try:

@@ -81,9 +81,14 @@ def _refused(request, refusal: services.LinkRefused, *, language: str):
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def candidate_link(request, token):
+    wait = rate_limits.token_guessing_wait(request)
+    if wait:
+        return _private(rate_limited(request, None, retry_after=wait))
     try:
         opened = services.open_link(token)
     except services.LinkRefused as refusal:
+        if refusal.reason == services.LinkRefused.UNKNOWN:
+            rate_limits.count_unknown_token(request)
         return _refused(request, refusal, language=_language(request, refusal.consent))
     consent = opened.consent
     language = _language(request, consent)

@@ -158,6 +158,8 @@ RATE_LIMITS = {
     "recording_chunk": {"ip": env.str("RATE_LIMIT_RECORDING_CHUNK_IP", default="600/m"), "account": "240/m"},
     # The candidate's answers on the public consent page; "account" is the link itself.
     "consent_response": {"ip": env.str("RATE_LIMIT_CONSENT_RESPONSE_IP", default="30/10m"), "account": "10/10m"},
+    # Unknown tokens of one-time links (consent, portal, invitation), per IP, GET and POST (accounts.rate_limits).
+    "token_link": {"ip": env.str("RATE_LIMIT_TOKEN_LINK_IP", default="20/10m")},
 }
 
 # --- Identity (ID-1, ID-4, ID-6) -----------------------------------------------------------------------------------
