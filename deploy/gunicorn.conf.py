@@ -8,7 +8,12 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 60
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# One trust setting (SEC-IP): gunicorn believes X-Forwarded-Proto only from the proxies Django's client-IP resolver
+# trusts (TRUSTED_PROXY_CIDRS, or any direct peer when TRUSTED_PROXY_HOPS says a proxy is always in front); nobody
+# by default. Found from outside: it trusted loopback whatever TRUSTED_PROXY_* said.
+_trusted_cidrs = [cidr.strip() for cidr in os.environ.get("TRUSTED_PROXY_CIDRS", "").split(",") if cidr.strip()]
+_trusted_hops = int(os.environ.get("TRUSTED_PROXY_HOPS", "0") or 0)
+forwarded_allow_ips = ",".join(_trusted_cidrs) if _trusted_cidrs else ("*" if _trusted_hops else "")
 accesslog = "-"
 limit_request_line = 8190
 limit_request_fields = 100

@@ -9,7 +9,9 @@ class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every response (SEC-HDR).
 
     Django's SecurityMiddleware covers HSTS, nosniff, the referrer policy and the SSL redirect;
-    XFrameOptionsMiddleware sets ``DENY``. No response names the server software or framework version.
+    XFrameOptionsMiddleware sets ``DENY``. This middleware is the outermost, so responses that never reach the
+    inner ones (SecurityMiddleware's HTTPS redirect) get ``X-Frame-Options`` from here. No response names the server
+    software or framework version.
     """
 
     def __init__(self, get_response):
@@ -19,6 +21,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.pop("Server", None)
         response.headers.pop("X-Powered-By", None)
         return response

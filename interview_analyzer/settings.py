@@ -78,8 +78,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    # Outermost, so that every response gets the headers: also SecurityMiddleware's HTTPS redirect (SEC-HDR).
     "interview_analyzer.middleware.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "interview_analyzer.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

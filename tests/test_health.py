@@ -28,8 +28,19 @@ def test_readiness_fails_when_the_broker_is_down(client, monkeypatch, storage_co
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unavailable"
-    assert body["broker"] == {"ok": False, "detail": "RedisBroker: ConnectionError"}
+    assert body["broker"] == {"ok": False}
     assert body["database"]["ok"]
+
+
+def test_readiness_names_no_backend_to_anonymous_callers(client, monkeypatch, storage_container, caplog):
+    unreachable = RedisBroker(url="redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    monkeypatch.setattr(dramatiq, "get_broker", lambda: unreachable)
+    response = client.get("/readyz")
+    text = response.content.decode().lower()
+    for revealing in ("redis", "sqlite", "postgres", "storage:", "azure", "filesystem", "connectionerror"):
+        assert revealing not in text, revealing
+    # Operators still learn what failed, from the log.
+    assert any(getattr(record, "broker", "") == "RedisBroker: ConnectionError" for record in caplog.records)
 
 
 def test_health_endpoints_refuse_writes(client):

@@ -169,6 +169,19 @@ def test_production_redirects_to_https_and_sends_hsts(client):
 
 
 @pytest.mark.django_db
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_the_https_redirect_carries_the_security_headers_too(client):
+    """Found from outside: the redirect was answered before the headers middleware ran."""
+    redirect = client.get("/accounts/login/")
+    assert redirect.status_code == 301
+    assert "default-src 'self'" in redirect["Content-Security-Policy"]
+    assert "camera=()" in redirect["Permissions-Policy"]
+    assert redirect["X-Frame-Options"] == "DENY"
+    assert redirect["X-Content-Type-Options"] == "nosniff"
+    assert redirect["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.django_db
 def test_cookies_are_httponly_and_samesite(client):
     response = client.get("/accounts/login/")
     cookie = response.cookies["csrftoken"]
