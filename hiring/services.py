@@ -219,7 +219,7 @@ def upload_document(*, actor: Membership, candidate: Candidate, uploaded) -> Doc
         public_id=new_public_id("doc"),  # the generated storage name is built from it, before the first save
         organization=candidate.organization,
         candidate=candidate,
-        original_name=_display_name(uploaded.name),
+        original_name=uploads.display_name(uploaded.name, extension),
         content_type=content_type,
         extension=extension,
         size=uploaded.size,
@@ -229,13 +229,6 @@ def upload_document(*, actor: Membership, candidate: Candidate, uploaded) -> Doc
     document.file.save("ignored", uploaded, save=False)  # upload_to generates the whole name
     document.save()
     return document
-
-
-def _display_name(name: str) -> str:
-    """The uploader's file name for display only: no directories, no control characters, bounded length."""
-    base = (name or "document").replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip() or "document"
-    return base[:200]
 
 
 @transaction.atomic

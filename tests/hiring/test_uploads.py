@@ -3,7 +3,9 @@ bytes (never the name), generated storage names, a per-organization quota; every
 and leaves no row and no file behind. Downloads are always attachments with nosniff."""
 
 import io
+import tracemalloc
 import zipfile
+import zlib
 
 import pytest
 from django.conf import settings as django_settings
@@ -12,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from hiring import services
+from hiring import services, uploads
 from hiring.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +151,7 @@ def test_documents_are_accepted_and_stored_under_generated_names(
     document = Document.objects.for_operators().get(candidate=candidate)
     assert document.file.name == f"documents/{candidate.organization.public_id}/{document.public_id}.{extension}"
     assert (document.content_type, document.extension, document.size) == (content_type, extension, len(content))
-    assert document.original_name == filename
+    assert document.original_name == f"cv.{extension}"  # the name takes the extension of the detected type
     assert stored_files(f"documents/{candidate.organization.public_id}") == [document.file.name]
     with default_storage.open(document.file.name) as handle:
         assert handle.read() == content
@@ -168,7 +170,7 @@ def test_download_is_an_attachment_with_the_sniffed_type_and_nosniff(recruiter, 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert 'filename="cv.txt"' in response["Content-Disposition"]
+    assert 'filename="cv.pdf"' in response["Content-Disposition"]  # never the uploader's extension
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == PDF
@@ -290,8 +292,8 @@ def test_hostile_names_are_kept_for_display_only(recruiter, candidate, filename)
         ("..\\..\\x.pdf", "x.pdf"),
         ("/abs/path/cv.pdf", "cv.pdf"),
         ("cv\x00\x07.pdf", "cv.pdf"),
-        ("", "document"),
-        ("../", "document"),
+        ("", "document.pdf"),
+        ("../", "document.pdf"),
     ],
 )
 def test_the_service_sanitizes_names_it_is_given_directly(acme_world, candidate, filename, shown):
@@ -301,3 +303,86 @@ def test_the_service_sanitizes_names_it_is_given_directly(acme_world, candidate,
     document = services.upload_document(actor=acme_world.org.recruiter, candidate=candidate, uploaded=uploaded)
     assert document.original_name == shown
     assert document.file.name == f"documents/{candidate.organization.public_id}/{document.public_id}.pdf"
+
+
+# --- Found from outside: decompression bombs, polyglot names, markup behind a byte-order mark -------------------------
+
+
+def odt(mimetype: bytes = b"application/vnd.oasis.opendocument.text") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
+def mimetype_bomb(inflated: int = 1024**3) -> bytes:
+    """A zip of about 1 MB whose ``mimetype`` member inflates to ``inflated`` bytes of zeros."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = bytes(1024**2)
+    deflated = b"".join(compressor.compress(block) for _ in range(inflated // len(block))) + compressor.flush()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        info = zipfile.ZipInfo("mimetype")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        # Write the deflated bytes as they are: zipfile would otherwise compress them again.
+        with archive.open(info, "w", force_zip64=True) as member:
+            member._compressor = None
+            member.write(deflated)
+        archive.writestr("content.xml", "<office:document-content/>")
+    raw = buffer.getvalue()
+    return raw
+
+
+def many_members(count: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for index in range(count):
+            archive.writestr(f"p{index}", b"")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    return buffer.getvalue()
+
+
+def test_an_opendocument_text_is_accepted(recruiter, candidate):
+    assert upload(recruiter, candidate, "cv.odt", odt()).status_code == 302
+    document = Document.objects.for_operators().get(candidate=candidate)
+    assert document.extension == "odt" and document.original_name == "cv.odt"
+
+
+def test_a_zip_bomb_is_refused_without_inflating_it(recruiter, candidate):
+    bomb = mimetype_bomb()
+    assert len(bomb) < 2 * 1024**2
+    tracemalloc.start()
+    try:
+        response = upload(recruiter, candidate, "cv.odt", bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert_refused(response, candidate, "Upload a PDF, Word, OpenDocument, RTF or plain-text document.")
+    assert peak < 64 * 1024**2, f"peak {peak / 1024**2:.0f} MiB while judging a 1 GiB bomb"
+
+
+def test_a_container_with_more_members_than_any_document_is_refused(recruiter, candidate):
+    response = upload(recruiter, candidate, "cv.docx", many_members(uploads.ZIP_MAX_MEMBERS + 1))
+    assert_refused(response, candidate, "Upload a PDF, Word, OpenDocument, RTF or plain-text document.")
+
+
+def test_a_small_docx_shaped_container_is_still_judged_by_its_directory(recruiter, candidate):
+    assert upload(recruiter, candidate, "cv.docx", many_members(10)).status_code == 302
+
+
+def test_a_pdf_html_polyglot_named_html_is_stored_and_downloaded_as_pdf(recruiter, candidate):
+    polyglot = PDF + b"<html><script>alert(document.domain)</script></html>"
+    assert upload(recruiter, candidate, "cv.html", polyglot).status_code == 302
+    document = Document.objects.for_operators().get(candidate=candidate)
+    assert document.original_name == "cv.pdf"
+    response = recruiter.get(reverse("hiring:document_download", args=[document.public_id]))
+    assert 'filename="cv.pdf"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("markup", [b"<html><script>alert(1)</script>", b"<svg onload=alert(1)>", b"<!DOCTYPE html>"])
+def test_markup_behind_a_byte_order_mark_is_not_plain_text(recruiter, candidate, markup):
+    response = upload(recruiter, candidate, "cv.txt", b"\xef\xbb\xbf" + markup)
+    assert_refused(response, candidate, "Upload a PDF, Word, OpenDocument, RTF or plain-text document.")
