@@ -44,6 +44,7 @@ from ai_analysis.providers import provider_for
 from ai_analysis.providers.base import CallRecord, ProviderError
 from ai_analysis.structuring import pair_questions_and_answers
 from ai_analysis.types import CriterionSpec, EvidenceDraft, QAPair, ScoreDraft, Turn
+from billing import services as billing_services
 from consent.services import ConsentRequired, require_consent
 from interview_analyzer import steps
 
@@ -81,6 +82,7 @@ class _AnalysisJob:
     def step_failed(self, step: AnalysisStep, reason: str) -> None:
         reason = reason[: steps.REASON_MAX_LENGTH]
         self.rows.update(status=Analysis.Status.FAILED, failure_reason=reason, finished_at=timezone.now())
+        self._release_credits()
 
     def step_stopped(self, step: AnalysisStep, reason: str) -> None:
         """CON-4: every unfinished step stops with the step's reason; the analysis says why in people's words."""
@@ -89,6 +91,13 @@ class _AnalysisJob:
             status=AnalysisStep.Status.STOPPED, failure_reason=reason, finished_at=now
         )
         self.rows.update(status=Analysis.Status.STOPPED, failure_reason=ANALYSIS_STOPPED_FOR_CONSENT, finished_at=now)
+        self._release_credits()
+
+    def _release_credits(self) -> None:
+        """BIL-5: an analysis that failed or stopped gives back the credits it reserved when it started."""
+        billing_services.release_for_analysis(
+            organization_id=self.analysis.organization_id, analysis_public_id=self.analysis.public_id
+        )
 
 
 def run_step(analysis_public_id: str, step_name: str) -> bool:

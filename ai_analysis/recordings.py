@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from ai_analysis.models import STEP_ORDER, Analysis, AnalysisStep, Recording, RecordingChunk
 from ai_analysis.providers import provider_for
+from billing import services as billing_services
 from consent.services import require_consent
 from hiring.models import Interview
 from interview_analyzer.errors import Conflict
@@ -164,4 +165,6 @@ def start_analysis(*, recording: Recording, actor: Membership | None) -> Analysi
         AnalysisStep(organization_id=recording.organization_id, analysis=analysis, name=name, position=position)
         for position, name in enumerate(STEP_ORDER)
     )
+    # BIL-5: the analysis spends its credits as it starts, or nothing starts (CreditsExhausted: 409, page message).
+    billing_services.reserve_for_analysis(organization=recording.organization, analysis_public_id=analysis.public_id)
     return analysis

@@ -8,7 +8,8 @@ is ``adjust_credits``, e.g. from ``manage.py shell``), never through an admin fi
 
 from django.contrib import admin
 
-from billing.models import Plan
+from billing.models import BillingAccount, CreditEntry, Plan
+from interview_analyzer.admin_base import TenantAdmin
 
 
 @admin.register(Plan)
@@ -21,3 +22,31 @@ class PlanAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # organizations name plans by code; a deleted plan would silently read as the default
+
+
+class EvidenceAdmin(TenantAdmin):
+    """Read-only: operators inspect billing records; every change goes through ``billing.services`` (BIL-5)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CreditEntry)
+class CreditEntryAdmin(EvidenceAdmin):
+    list_display = ["created_at", "organization", "kind", "amount", "analysis", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["organization__name", "organization__public_id", "analysis", "public_id"]
+    list_select_related = ["organization"]
+
+
+@admin.register(BillingAccount)
+class BillingAccountAdmin(EvidenceAdmin):
+    list_display = ["organization", "subscription_status", "current_period_end", "stripe_customer_id"]
+    search_fields = ["organization__name", "stripe_customer_id", "stripe_subscription_id"]
+    list_select_related = ["organization"]

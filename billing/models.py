@@ -1,9 +1,13 @@
 """Plans, subscriptions, the credit ledger, invoices and webhook events (SPEC section 8, BIL-1…5, SEC-HOOK)."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from interview_analyzer.public_ids import PublicIdField
+from interview_analyzer.roles import Role
+from interview_analyzer.tenancy import TenantModel, TenantQuerySet
 
 
 class PlanQuerySet(models.QuerySet):
@@ -45,3 +49,99 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class BillingAccountQuerySet(TenantQuerySet):
+    def restrict_to(self, member):
+        return self if member.role == Role.ADMIN else self.none()
+
+
+class BillingAccount(TenantModel):
+    """One per organization: its Stripe customer and subscription, and the row every credit write locks (BIL-1, BIL-5).
+
+    It holds no balance: the balance is the sum of ``CreditEntry`` rows. Reserving credits takes
+    ``select_for_update`` on this row, so two analyses racing for the last credit are serialized and exactly one
+    starts. Subscription fields are written only by verified Stripe webhooks (BIL-3); ``subscription_event_at`` is
+    the Stripe creation time of the event they came from, so an older event delivered late changes nothing.
+    """
+
+    public_id = PublicIdField("bac")
+    stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_subscription_id = models.CharField(max_length=255, blank=True, db_index=True)
+    subscription_status = models.CharField(max_length=40, blank=True)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    subscription_event_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = BillingAccountQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization"], name="billing_one_account_per_org")]
+
+    def __str__(self):
+        return f"Billing account of organization {self.organization_id}"
+
+
+class AppendOnly(Exception):
+    """Ledger entries are written once and never changed or deleted (BIL-5)."""
+
+
+class CreditEntryQuerySet(TenantQuerySet):
+    def restrict_to(self, member):
+        return self if member.role == Role.ADMIN else self.none()
+
+    def balance(self) -> int:
+        return self.aggregate(total=models.Sum("amount"))["total"] or 0
+
+    def update(self, **kwargs):
+        raise AppendOnly("Credit entries cannot be changed (BIL-5).")
+
+
+class CreditEntry(TenantModel):
+    """One line of an organization's credit ledger (BIL-5). The balance is the sum of ``amount``; nothing stores it.
+
+    Entries are appended by ``billing.services`` only: the monthly grant of the plan, a consumption when an analysis
+    starts (negative, naming the analysis), its release when the analysis fails, and an operator's adjustment with a
+    reason. A constraint makes the grant idempotent (one per month and plan); an analysis holds at most one
+    unreleased consumption, checked with the account row locked (an analysis retried after a failure reserves again).
+    """
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("Monthly grant")
+        CONSUMPTION = "consumption", _("Analysis")
+        RELEASE = "release", _("Analysis failed: credits returned")
+        ADJUSTMENT = "adjustment", _("Adjustment by an operator")
+
+    public_id = PublicIdField("crd")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount = models.IntegerField()
+    grant_key = models.CharField(
+        max_length=60, blank=True, help_text=_("Month and plan of a grant, e.g. 2026-12/team.")
+    )
+    analysis = models.CharField(max_length=64, blank=True, db_index=True, help_text=_("Public id of the analysis."))
+    reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    objects = CreditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "grant_key"], condition=models.Q(kind="grant"), name="billing_one_grant_per_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount:+d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnly("Credit entries cannot be changed (BIL-5).")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Credit entries cannot be deleted (BIL-5).")
