@@ -5,12 +5,20 @@ the request's Host header, and any port of an allowed host passes ``ALLOWED_HOST
 ``Host: 127.0.0.1:6666`` (or, behind a permissive proxy, a hostile name) sent a user a link to somewhere else
 (Host-header poisoning of emailed links). The product's own emails (invitations, consent) already use ``SITE_URL``;
 this puts allauth's on the same base. Production refuses to start without ``SITE_URL`` (settings).
+
+Reset links name the user by the random part of their public id, never by allauth's base36 database id (ORG-6: no
+primary key leaves the server); ``PublicIdUserTokenForm`` (``ACCOUNT_FORMS["user_token"]``) reads it back.
 """
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import UserTokenForm
 from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import User
 
 
 def on_site_url(url: str) -> str:
@@ -30,3 +38,24 @@ class AccountAdapter(DefaultAccountAdapter):
             if name.endswith("_url") and isinstance(value, str) and urlsplit(value).netloc:
                 context[name] = on_site_url(value)
         return super().send_mail(template_prefix, email, context)
+
+    def send_password_reset_mail(self, user, email, context):
+        opaque = reset_link_user_ref(user)
+        url = reverse("account_reset_password_from_key", kwargs={"uidb36": opaque, "key": context["key"]})
+        context = {**context, "uid": opaque, "password_reset_url": on_site_url(url)}
+        return super().send_password_reset_mail(user, email, context)
+
+
+def reset_link_user_ref(user) -> str:
+    """The user's reference in a reset link: the random, alphanumeric part of their public id."""
+    return user.public_id.split("_", 1)[1]
+
+
+class PublicIdUserTokenForm(UserTokenForm):
+    """allauth's reset-link check, with the user named by their public id's random part, never by a database id:
+    a base36 id in a link is not even looked up (ORG-6)."""
+
+    def _get_user(self, uidb36):
+        if not re.fullmatch(r"[0-9A-Za-z]{22}", uidb36 or ""):
+            return None
+        return User.objects.filter(public_id=f"usr_{uidb36}", is_active=True).first()

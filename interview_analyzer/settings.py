@@ -201,6 +201,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if SITE_URL.startswith("http://") else "h
 # Rate limits are django-ratelimit's, on the database cache (SEC-RL); allauth's own cache-based ones are off.
 ACCOUNT_RATE_LIMITS = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Reset links name the user by public id, not by allauth's base36 database id (ORG-6).
+ACCOUNT_FORMS = {"user_token": "accounts.adapter.PublicIdUserTokenForm"}
 # Verification links carry a random key stored in the database, not a signed email-address id (ORG-6).
 ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
 SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"

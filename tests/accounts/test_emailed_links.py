@@ -5,7 +5,9 @@ random, not a signed database id (ORG-6)."""
 import re
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
+from django.utils.http import int_to_base36
 
 from tests.factories import UserFactory
 
@@ -78,3 +80,30 @@ def test_signup_with_a_known_email_sends_links_on_site_url(mailoutbox):
     assert len(mailoutbox) == 1
     found = links(mailoutbox[0])
     assert found and all(link.startswith("https://interviews.example.com/") for link in found), found
+
+
+def test_reset_links_name_no_database_id_and_still_work(mailoutbox):
+    """ORG-6: allauth's default names the user by a base36 database id; the link carries the public id instead."""
+    user = UserFactory(email="rosa@acme.test")
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": user.email})
+    (link,) = [link for link in links(mailoutbox[0]) if "/password/reset/key/" in link]
+    reference = link.split("/password/reset/key/", 1)[1].split("-", 1)[0]
+    assert reference == user.public_id.split("_", 1)[1] and reference != int_to_base36(user.pk)
+    path = "/" + link.split("/", 3)[3]
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
+        {"password1": "a-brand-new-Pass-phrase-7", "password2": "a-brand-new-Pass-phrase-7"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a-brand-new-Pass-phrase-7")
+
+
+def test_a_reset_link_with_a_base36_database_id_is_not_looked_up(mailoutbox):
+    user = UserFactory(email="rosa@acme.test")
+    forged = f"/accounts/password/reset/key/{int_to_base36(user.pk)}-{default_token_generator.make_token(user)}/"
+    response = Client().get(forged, follow=True)
+    assert "password1" not in response.content.decode()  # allauth's "bad token" page, not the new-password form
