@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("hiring.urls")),
     path("", include("consent.urls")),
     path("", include("ai_analysis.urls")),
+    path("", include("billing.urls")),
     path("legal/", include(accounts_urls.legal_urlpatterns)),
     path("api/v1/", include(api_v1)),
     path(settings.ADMIN_URL, admin.site.urls),
