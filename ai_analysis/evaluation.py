@@ -188,6 +188,7 @@ def specs_of(golden: dict) -> list[CriterionSpec]:
             description=c.get("description", ""),
             evidence_guidance=c.get("evidence_guidance", ""),
             anchors={int(k): v for k, v in c.get("anchors", {}).items()},
+            questions=tuple(c.get("questions", ())),
         )
         for c in golden["criteria"]
     ]

@@ -4,40 +4,56 @@
 only counts as evidence when it occurs verbatim in a *candidate* turn. Comparison ignores differences in whitespace,
 letter case and curly versus straight quotes and dashes, and nothing else: no fuzzy matching, no paraphrase.
 
-``LocalEvidenceScorer`` is the local, deterministic default provider's scorer (AI-2). It ranks the sentences of the
-candidate's answers against each criterion and quotes the best ones.
+``LocalEvidenceScorer`` is the local default provider's scorer (AI-2): evidence first, by meaning and by the
+interview's structure, then a score from the criterion's anchors. Deterministic: the same transcript and criteria give
+the same drafts.
 
-Scoring rule (AI-4), per criterion:
+Scoring rule (AI-4):
 
-1. Query terms are the stemmed, stop-word-free words of the criterion. A term's weight is 3 if it occurs in the
-   criterion's name, else 2 if it occurs in its description or evidence guidance, else 1 (anchor texts only).
-2. Every answer sentence (long sentences are cut into windows of about 30 words) gets a *matched weight*: the sum of
-   the weights of the distinct query terms it contains (two adjacent words may stand for one query word, as in
-   "rolled back" for "rollback", and then count once, not as three terms). A sentence **qualifies** as evidence
-   when it contains a name term and its matched weight is at least 4, or when it contains at least 3 distinct name,
-   description or guidance terms. A single topical word on its own is never evidence.
-3. Qualifying sentences are ranked by BM25 (query terms weighted as above, idf over all answer sentences of the
-   interview), ties broken by transcript order; the top 3 distinct ones are quoted verbatim with their turn's
-   timestamps.
-4. No qualifying sentence -> ``score=None``, rationale "insufficient evidence".
-5. Otherwise the score starts at 2 for one quoted span and 3 for two or three; +1 when the strongest span has a
-   matched weight of 8 or more (it covers several of the criterion's terms). Then the anchors move it: for each
-   anchor level, count the terms that occur only in that level's anchor text and in the quoted spans; if the best
-   level has at least 2 such terms (ties go to the lower level), the score moves one step towards that level.
-   The result is clamped to 1..5.
+1. **Candidates for evidence** are the sentences of the candidate's answers (long unpunctuated runs cut into windows
+   of at most 30 words). Interviewer turns never are. Left out: sentences under 5 words, questions the candidate asks,
+   sentences the AI-6 check flags (feelings, looks, family, …), and every sentence of an answer turn in which the
+   candidate says the example was not theirs ("that was really Johan's deal; I wasn't part of that account", "det var
+   inte jag"): another person's achievement is no evidence for the candidate.
+2. **Relevance** of a sentence to a criterion adds three signals:
+   - *meaning* (English): the cosine similarity of the sentence's embedding with the criterion (name and
+     description), its evidence guidance or its closest anchor, whichever is highest;
+   - *structure*: how much more the question the sentence answers relates to this criterion than to the others (the
+     question's similarity with the criterion minus its average over all criteria; nothing when there is only one
+     criterion), plus 0.3 when the question is one of the criterion's interview-kit questions (similarity 0.8 or
+     more), times 0.8: the answer to a question asked for a criterion is the first place to look. The interviewer's
+     words only ever point to an answer; they are never evidence themselves;
+   - *words*: 0.35 times the share of the criterion's own words in the sentence (name words count 3, description and
+     guidance 2, anchors 1; two name words are a full share). Stems are compared on their first six letters so that
+     Swedish inflections meet.
+3. A sentence is **evidence** for a criterion when its relevance reaches 0.4, its own part (meaning and words,
+   without the question's link) reaches 0.25 (not English: at least one of the criterion's words), and no other
+   criterion's relevance for the same sentence is more than 0.06 higher. So a question about a criterion never
+   makes an unrelated answer evidence. The three most relevant are quoted verbatim with their turn's
+   timestamps. None -> ``score=None`` with the rationale "insufficient evidence": never a guess.
+4. **Score**: two comparisons, rounded. How close the evidence comes to each anchor (the mean similarity over the
+   quoted sentences per anchor level, turned into weights by a softmax with temperature 0.04: the expected level);
+   and how well the best sentence matches the criterion's own description of what it asks for (similarity 0.15 or
+   less is level 1, 0.45 or more level 5, linear between). The second counts twice: anchors that describe an absence
+   ("does not track the numbers") share the topic's words and attract on-topic answers, good or weak, while a weak
+   answer matches the description of good practice poorly. A weak answer therefore scores low.
+5. **Not English** (fewer English than Swedish function words): the embedding model reads English only, so it is not
+   used. Relevance is the question link by the criterion's words plus the word share (step 2), with the same floor,
+   and the score is the anchor level whose words the evidence shares most (3 when none). The rationale says so.
 
-The scorer looks at what was said (content words), never at how: hedges, filler words, pace and tone carry no
-weight (AI-5, AI-6). Its rationales state what was matched against what, never anything about the person.
+The model is all-MiniLM-L6-v2 (int8, ONNX) from ``ai_analysis.semantic``, loaded once per process and checked by
+SHA-256 first. The scorer looks at what was said, never at how: hedges, filler words, pace and tone carry no weight
+(AI-5, AI-6). Rationales say in plain words which of the candidate's words the score rests on and which anchor they
+come closest to, never anything about the person, no weights and no word lists.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+
+import numpy as np
 
 from ai_analysis.guardrails import check_scope
 from ai_analysis.types import CANDIDATE, INSUFFICIENT_EVIDENCE, CriterionSpec, EvidenceDraft, QAPair, ScoreDraft, Turn
@@ -165,48 +181,6 @@ def stem(word: str) -> str:
     return w
 
 
-class Joined(NamedTuple):
-    """Two adjacent content words joined and stemmed ("rolled back" -> "rollback"), with the stems of its parts."""
-
-    term: str
-    words: str
-    parts: tuple[str, str]
-
-
-def surface_terms(text: str) -> tuple[list[tuple[str, str]], list[Joined]]:
-    """(stem, word as written) for the content words of ``text``, and its adjacent content-word pairs joined.
-
-    Joined pairs (two content words separated only by a space or a hyphen) are bridges: they let "rolled back" match
-    "rollback" and "data base" match "database", in either direction, and then count instead of their parts.
-    """
-    text = text.replace("\u2019", "'")
-    singles: list[tuple[str, str]] = []
-    joined: list[Joined] = []
-    previous: tuple[str, str, int] | None = None  # (stem, word, end offset) of the last content word
-    for m in _WORD.finditer(text):
-        word = m.group(0).lower()
-        if len(word) < 2 or word in STOP_WORDS:
-            previous = None
-            continue
-        term = stem(word)
-        singles.append((term, word))
-        gap = text[previous[2] : m.start()] if previous else ""
-        if previous and (gap == "-" or (gap.isspace() and "\n" not in gap)):
-            joined.append(Joined(stem(previous[0] + word), f"{previous[1]} {word}", (previous[0], term)))
-        previous = (term, word, m.end())
-    return singles, joined
-
-
-def terms(text: str) -> list[str]:
-    """Stemmed content words of ``text``, in order (stop words and one-letter words removed)."""
-    return [term for term, _ in surface_terms(text)[0]]
-
-
-def joined_terms(text: str) -> list[str]:
-    """Adjacent content-word pairs of ``text``, stemmed and joined ("rolled back" -> "rollback")."""
-    return [j.term for j in surface_terms(text)[1]]
-
-
 # --- Sentences ----------------------------------------------------------------------------------------------------
 
 MAX_SPAN_WORDS = 30
@@ -270,207 +244,288 @@ def answer_spans(pairs: Sequence[QAPair]) -> list[Span]:
 
 # --- Scoring ------------------------------------------------------------------------------------------------------
 
-NAME_WEIGHT = 3
+NAME_WEIGHT = 3  # a criterion's words, by where they stand (used by the word-overlap signal)
 DESCRIPTION_WEIGHT = 2
 ANCHOR_WEIGHT = 1
-QUALIFY_WITH_NAME_TERM = 4
-QUALIFY_DISTINCT_TERMS = 3
-STRONG_SPAN_WEIGHT = 8
 MAX_EVIDENCE = 3
-ANCHOR_MIN_TERMS = 2
-BM25_K1 = 1.2
-BM25_B = 0.75
 
 
-def criterion_words(criterion: CriterionSpec) -> dict[str, str]:
-    """Each query term's first spelling in the criterion text, so rationales show words rather than stems."""
-    words: dict[str, str] = {}
-    texts = [criterion.name, criterion.description, criterion.evidence_guidance]
-    for text in texts + [t for _, t in sorted(criterion.anchors.items())]:
-        singles, joined = surface_terms(text)
-        for term, word in singles + [(j.term, j.words) for j in joined]:
-            words.setdefault(term, word)
-    return words
+# --- The semantic, evidence-first scorer (the local provider's) --------------------------------------------------
+
+# Function words that tell English from other languages: the embedding model reads English only, so other
+# interviews are scored from the interview's structure and the criterion's own words (see the module docstring).
+_ENGLISH_WORDS_TEXT = (
+    "the and to of a in is was that it for on with as at by this we they he she you are have had be from or not "
+    "but what when so if my our their there which would about then them"
+)
+_ENGLISH_WORDS = frozenset(_ENGLISH_WORDS_TEXT.split())
+_SWEDISH_WORDS_TEXT = (
+    "och att det som en ett är var jag vi du han hon de för på med av till inte har hade den om så men kan vad "
+    "när eller också efter från alla mycket sig min mitt vår hur här där man"
+)
+_SWEDISH_WORDS = frozenset(_SWEDISH_WORDS_TEXT.split())
+_SWEDISH_STOP_TEXT = (
+    "dem deras dig din ditt er era hans hennes henne honom mig oss sin sitt sina skulle ska sedan sen nu bara "
+    "lite mer mest ut upp in ner över under mellan utan vid åt nog väl ju alltså någon något några varje "
+    "blev blir bli vara varit fick får gör gjorde göra sa säger"
+)
+_SWEDISH_STOP_WORDS = _SWEDISH_WORDS | frozenset(_SWEDISH_STOP_TEXT.split())
+
+# The candidate says the example is not their own (labelling rule: another person's achievement is no evidence for
+# the candidate). Matched per turn: the whole answer turn is then not evidence. English and Swedish.
+_NOT_MINE = re.compile(
+    r"\b(?:"
+    r"i\s+(?:wasn['’]?t|was\s+not|had\s+nothing\s+to\s+do|didn['’]?t|did\s+not|never)\s+"
+    r"(?:part\s+of|involved|there|on\s+(?:that|the)\s+(?:team|project|account|job|shift|case)|work\s+on|"
+    r"do\s+(?:it|that|any\s+of)|take\s+part|have\s+anything\s+to\s+do)"
+    r"|i\s+was\s+(?:on|at|in|doing)\s+(?:a\s+)?(?:different|another|other)\s+\w+"
+    r"|(?:that|it)\s+was\s+(?:really\s+|actually\s+|all\s+)?(?:his|her|their)\s+(?:deal|project|work|idea|case|job)"
+    r"|(?:that|it)\s+was\s+(?:really\s+|actually\s+|all\s+)?(?:my\s+\w+|[A-Z][a-z]+)['’]s\s+"
+    r"(?:deal|project|work|idea|case|job)"
+    r"|not\s+my\s+(?:own\s+)?(?:deal|project|work|case|idea|account)"
+    r"|jag\s+var\s+inte\s+(?:med|inblandad|delaktig|där)|det\s+var\s+inte\s+jag|det\s+var\s+(?:hans|hennes|deras)\b"
+    r"|jag\s+(?:var|jobbade)\s+(?:på|med)\s+(?:ett\s+)?(?:annat|en\s+annan)\s+\w+"
+    r")",
+    re.IGNORECASE,
+)
+
+LEXICAL_PREFIX = 6  # word stems compared on their first letters, so inflections ("ärendet"/"ärenden") still meet
+LEXICAL_FULL = 6  # matched criterion-word weight that counts as full overlap (two words of the criterion's name)
+SEMANTIC_WEIGHT = 1.0  # how the signals add up, per answer sentence and criterion (see the module docstring)
+LINK_WEIGHT = 0.8
+LEXICAL_WEIGHT = 0.35
+EVIDENCE_FLOOR = 0.4  # a sentence below this combined relevance is never evidence
+CONTENT_FLOOR = 0.25  # ...nor one whose own words (without the question's link) relate less than this
+LEXICAL_FLOOR = 0.5  # without the model (not English): the floor on question link + word overlap
+KIT_MATCH = 0.8  # a question this similar to a kit question is that kit question (rephrased by the interviewer)
+KIT_BONUS = 0.3  # ...and links its answer to the kit question's criterion
+BEST_MARGIN = 0.06  # evidence for a criterion only if no other criterion fits the sentence clearly better
+MIN_EVIDENCE_WORDS = 5
+ANCHOR_TEMPERATURE = 0.04  # softmax over the anchors' similarities: 0.04 apart is a clear preference
+STRENGTH_LOW, STRENGTH_HIGH = 0.15, 0.45  # similarity to the criterion's own text that maps to level 1 and 5
+STRENGTH_SHARE = 2 / 3  # the criterion's own text counts twice as much as the anchors (see _level)
 
 
-@dataclass(frozen=True)
-class Query:
-    """A criterion's weighted terms (rule step 1) and its joined word pairs, which only bridge to single words."""
-
-    weights: dict[str, int]
-    joined: dict[str, int]
-
-    def matched(self, singles: Iterable[str], joined: Iterable[Joined]) -> dict[str, int]:
-        """The query terms a span contains: single words, plus bridges between joined pairs and single words.
-
-        A span's joined pair that matches a query word replaces its two parts, so nothing is counted twice.
-        """
-        singles = set(singles)
-        bridges = [j for j in joined if j.term in self.weights and j.term not in singles]
-        replaced = {part for j in bridges for part in j.parts}
-        found = {t: self.weights[t] for t in singles - replaced if t in self.weights}
-        found.update({j.term: self.weights[j.term] for j in bridges})
-        found.update({t: self.joined[t] for t in singles if t in self.joined and t not in found})
-        return dict(sorted(found.items()))
+def looks_english(texts: Iterable[str]) -> bool:
+    """Whether the interview reads as English (at least as many English as Swedish function words)."""
+    english = swedish = 0
+    for text in texts:
+        for word in _WORD.findall(text.lower()):
+            english += word in _ENGLISH_WORDS
+            swedish += word in _SWEDISH_WORDS
+    return english >= swedish
 
 
-def _weighted(criterion: CriterionSpec, tokenise: Callable[[str], list[str]]) -> dict[str, int]:
+def not_the_candidates_own(text: str) -> bool:
+    """The candidate says the example was someone else's, or that they were not involved."""
+    return bool(_NOT_MINE.search(text))
+
+
+def lexical_terms(text: str) -> set[str]:
+    """Content words of ``text`` (English and Swedish stop words removed), stemmed and cut to LEXICAL_PREFIX."""
+    words = (w.lower() for w in _WORD.findall(text.replace("\u2019", "'")))
+    return {
+        stem(w)[:LEXICAL_PREFIX] for w in words if len(w) > 2 and w not in STOP_WORDS and w not in _SWEDISH_STOP_WORDS
+    }
+
+
+def lexical_weights(criterion: CriterionSpec) -> dict[str, int]:
+    """The criterion's words, weighted 3 (name), 2 (description, evidence guidance) or 1 (anchors only)."""
     weights: dict[str, int] = {}
     sources = [(NAME_WEIGHT, criterion.name), (DESCRIPTION_WEIGHT, criterion.description)]
-    sources.append((DESCRIPTION_WEIGHT, criterion.evidence_guidance))
+    sources += [(DESCRIPTION_WEIGHT, criterion.evidence_guidance)]
     sources += [(ANCHOR_WEIGHT, text) for _, text in sorted(criterion.anchors.items())]
     for weight, text in sources:
-        for term in tokenise(text):
+        for term in lexical_terms(text):
             weights[term] = max(weights.get(term, 0), weight)
     return weights
 
 
-def query_weights(criterion: CriterionSpec) -> dict[str, int]:
-    """Weight of each query term of a criterion: 3 name, 2 description/guidance, 1 anchors only (rule step 1)."""
-    return _weighted(criterion, terms)
+def lexical_overlap(text: str, weights: Mapping[str, int]) -> float:
+    """0..1: how much of the criterion's own wording ``text`` uses (its name's words weigh most)."""
+    return min(1.0, sum(weights.get(term, 0) for term in lexical_terms(text)) / LEXICAL_FULL)
 
 
-def build_query(criterion: CriterionSpec) -> Query:
-    """The criterion's query: weighted single words and weighted joined pairs (rule steps 1 and 2)."""
-    return Query(query_weights(criterion), _weighted(criterion, joined_terms))
+def criterion_text(criterion: CriterionSpec) -> str:
+    return f"{criterion.name}. {criterion.description}".strip()
 
 
-def anchor_terms(criterion: CriterionSpec) -> dict[int, frozenset[str]]:
-    """Per anchor level, the terms that occur in that level's text and in no other level's (rule step 5)."""
-    per_level = {level: frozenset(terms(text)) for level, text in criterion.anchors.items() if 1 <= level <= 5}
-    return {
-        level: own - frozenset().union(*(other for lv, other in per_level.items() if lv != level))
-        for level, own in per_level.items()
-    }
-
-
-def qualifies(matched: dict[str, int]) -> bool:
-    """Whether a span's matched query terms make it evidence (rule step 2)."""
-    has_name_term = any(w == NAME_WEIGHT for w in matched.values())
-    if has_name_term and sum(matched.values()) >= QUALIFY_WITH_NAME_TERM:
-        return True
-    return sum(1 for w in matched.values() if w >= DESCRIPTION_WEIGHT) >= QUALIFY_DISTINCT_TERMS
-
-
-def score_from_evidence(
-    matched_weights: Sequence[int], evidence_terms: frozenset[str], anchors: Mapping[int, frozenset[str]]
-) -> int:
-    """Map evidence strength to 1..5 (rule step 5)."""
-    score = 2 if len(matched_weights) == 1 else 3
-    if max(matched_weights) >= STRONG_SPAN_WEIGHT:
-        score += 1
-    best_level, best_hits = None, 0
-    for level in sorted(anchors):
-        hits = len(anchors[level] & evidence_terms)
-        if hits > best_hits:
-            best_level, best_hits = level, hits
-    if best_level is not None and best_hits >= ANCHOR_MIN_TERMS:
-        if best_level > score:
-            score += 1
-        elif best_level < score:
-            score -= 1
-    return max(1, min(5, score))
-
-
-def _shorten(text: str, words: int = 8) -> str:
+def _shorten(text: str, words: int = 14) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
+def quotable(span: Span) -> bool:
+    """A sentence that can be evidence: long enough to say something, not a question the candidate asks, and
+    nothing a score may not rest on (AI-6: a sentence about feelings, looks, family and the like is never
+    quoted)."""
+    text = span.text
+    return len(text.split()) >= MIN_EVIDENCE_WORDS and not text.rstrip().endswith("?") and not check_scope(text)
+
+
 @dataclass(frozen=True)
-class _Ranked:
+class _Candidate:
     span: Span
-    bm25: float
-    matched: dict[str, int]
+    relevance: float  # the combined signal (module docstring, step 2)
+    anchor_sims: dict[int, float]  # similarity to each anchor level's text (English only)
+    strength: float  # similarity to the criterion's own description or guidance (English only)
 
 
 class LocalEvidenceScorer:
-    """Deterministic, offline evidence-retrieval scorer (AI-2, AI-4); the rule is in the module docstring."""
+    """The local provider's scorer: evidence found by meaning and by the interview's structure, scored against the
+    criterion's anchors (AI-2, AI-4); the rule is in the module docstring. ``encode`` (texts -> unit vectors) is the
+    process's embedding model (``ai_analysis.semantic``) unless a caller passes another."""
+
+    def __init__(self, encode: Callable[[list[str]], np.ndarray] | None = None):
+        self._encode = encode
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if self._encode is None:
+            from ai_analysis.semantic.model import encoder
+
+            self._encode = encoder().embed
+        return self._encode(texts)
 
     def score(self, pairs: Sequence[QAPair], criteria: Sequence[CriterionSpec]) -> list[ScoreDraft]:
-        spans = answer_spans(pairs)
-        span_terms = [surface_terms(s.text) for s in spans]
-        index = _Bm25Index([[t for t, _ in singles] + [j.term for j in joined] for singles, joined in span_terms])
-        return [self._score_criterion(criterion, spans, span_terms, index) for criterion in criteria]
+        spans = [s for s in answer_spans(pairs) if quotable(s) and not not_the_candidates_own(s.turn.text)]
+        if not spans or not criteria:
+            return [ScoreDraft(c.key, None, INSUFFICIENT_EVIDENCE, ()) for c in criteria]
+        question_of = {turn.index: pair.question for pair in pairs for turn in pair.answer_turns}
+        questions = [question_of.get(s.turn.index) for s in spans]
+        english = looks_english([s.text for s in spans] + [criterion_text(c) for c in criteria])
+        relevance = np.zeros((len(criteria), len(spans)))  # relevance[c, s]: step 2 of the rule
+        anchor_sims = [[{} for _ in spans] for _ in criteria]
+        strength = np.zeros((len(criteria), len(spans)))
+        content = np.zeros((len(criteria), len(spans)))  # the sentence's own part of the relevance (no link)
+        for ci, criterion in enumerate(criteria):
+            weights = lexical_weights(criterion)
+            content[ci] = LEXICAL_WEIGHT * np.array([lexical_overlap(s.text, weights) for s in spans])
+            relevance[ci] = content[ci]
+            if not english:  # without the model, a question is linked to a criterion by the criterion's words
+                links = [lexical_overlap(q.text, weights) if q is not None else 0.0 for q in questions]
+                relevance[ci] += LINK_WEIGHT * np.array(links)
+        if english:
+            self._add_meaning(spans, questions, criteria, relevance, content, anchor_sims, strength)
+        floor, content_floor = (EVIDENCE_FLOOR, CONTENT_FLOOR) if english else (LEXICAL_FLOOR, 1e-9)
+        best = relevance.max(axis=0)
+        drafts = []
+        for ci, criterion in enumerate(criteria):
+            chosen = [
+                _Candidate(spans[si], float(relevance[ci, si]), anchor_sims[ci][si], float(strength[ci, si]))
+                for si in np.argsort(-relevance[ci], kind="stable")
+                if relevance[ci, si] >= floor
+                and content[ci, si] >= content_floor
+                and relevance[ci, si] >= best[si] - BEST_MARGIN
+            ][:MAX_EVIDENCE]
+            drafts.append(self._draft(criterion, chosen, english))
+        return drafts
 
-    def _score_criterion(
-        self,
-        criterion: CriterionSpec,
-        spans: list[Span],
-        span_terms: list[tuple[list[tuple[str, str]], list[Joined]]],
-        index: _Bm25Index,
-    ) -> ScoreDraft:
-        query = build_query(criterion)
-        ranked: list[_Ranked] = []
-        for span, (singles, joined) in zip(spans, span_terms, strict=True):
-            matched = query.matched((t for t, _ in singles), joined)
-            if qualifies(matched):
-                ranked.append(_Ranked(span, index.score(span.order, matched), matched))
-        ranked.sort(key=lambda r: (-r.bm25, r.span.order))
-        chosen: list[_Ranked] = []
-        for candidate in ranked:
-            if all(normalise_for_match(candidate.span.text) != normalise_for_match(c.span.text) for c in chosen):
-                chosen.append(candidate)
-            if len(chosen) == MAX_EVIDENCE:
-                break
+    def _add_meaning(self, spans, questions, criteria, relevance, content, anchor_sims, strength) -> None:
+        """Meaning (English): each sentence against the criterion's text and anchors, and the question it answers
+        against the criterion and the criterion's kit questions (the answer to a question asked for a criterion is
+        the first place to look)."""
+        asked = list(dict.fromkeys(q.text for q in questions if q is not None))
+        anchors = [(ci, level, text) for ci, c in enumerate(criteria) for level, text in sorted(c.anchors.items())]
+        kits = [(ci, text) for ci, c in enumerate(criteria) for text in c.questions]
+        vectors = iter(
+            np.split(
+                self.encode(
+                    [s.text for s in spans]
+                    + asked
+                    + [criterion_text(c) for c in criteria]
+                    + [c.evidence_guidance or criterion_text(c) for c in criteria]
+                    + [text for _, _, text in anchors]
+                    + [text for _, text in kits]
+                ),
+                np.cumsum([len(spans), len(asked), len(criteria), len(criteria), len(anchors)]),
+            )
+        )
+        span_v, asked_v, criterion_v, guidance_v, anchor_v, kit_v = (next(vectors) for _ in range(6))
+        # What a question asks about one criterion more than about the others (with one criterion: nothing), and
+        # whether it is one of the criterion's kit questions (asked as written or nearly so).
+        links = asked_v @ criterion_v.T  # (questions, criteria)
+        links = links - links.mean(axis=1, keepdims=True)
+        kit_asked = np.zeros_like(links)
+        for k, (ci, _) in enumerate(kits):
+            kit_asked[:, ci] = np.maximum(kit_asked[:, ci], asked_v @ kit_v[k] >= KIT_MATCH)
+        links += KIT_BONUS * kit_asked
+        asked_at = {text: i for i, text in enumerate(asked)}
+        for ci in range(len(criteria)):
+            own = np.maximum(span_v @ criterion_v[ci], span_v @ guidance_v[ci])
+            per_level = {level: span_v @ anchor_v[k] for k, (c, level, _) in enumerate(anchors) if c == ci}
+            to_anchors = np.max(np.stack(list(per_level.values())), axis=0) if per_level else own
+            link = np.array([links[asked_at[q.text], ci] if q is not None else 0.0 for q in questions])
+            meaning = SEMANTIC_WEIGHT * np.maximum(own, to_anchors)
+            content[ci] += meaning
+            relevance[ci] += meaning + LINK_WEIGHT * link
+            strength[ci] = own
+            for si in range(len(spans)):
+                anchor_sims[ci][si] = {level: float(sims[si]) for level, sims in per_level.items()}
+
+    def _draft(self, criterion: CriterionSpec, chosen: list[_Candidate], english: bool) -> ScoreDraft:
         if not chosen:
             return ScoreDraft(criterion.key, None, INSUFFICIENT_EVIDENCE, ())
-        chosen.sort(key=lambda r: r.span.order)
-        evidence_terms = frozenset().union(*(r.matched for r in chosen))
-        anchors = anchor_terms(criterion)
-        score = score_from_evidence([sum(r.matched.values()) for r in chosen], evidence_terms, anchors)
+        score, closest, match = self._level(criterion, chosen, english)
+        chosen = sorted(chosen, key=lambda c: c.span.order)
         evidence = tuple(
-            EvidenceDraft(r.span.turn.index, r.span.text, r.span.turn.start_s, r.span.turn.end_s) for r in chosen
+            EvidenceDraft(c.span.turn.index, c.span.text, c.span.turn.start_s, c.span.turn.end_s) for c in chosen
         )
-        return ScoreDraft(criterion.key, score, self._rationale(criterion, chosen, score), evidence)
+        return ScoreDraft(criterion.key, score, self._rationale(criterion, chosen, score, closest, match), evidence)
 
     @staticmethod
-    def _rationale(criterion: CriterionSpec, chosen: list[_Ranked], score: int) -> str:
-        """Factual rationale: what matched what (AI-4). Quotes are left out if their words would trip AI-6."""
-        strongest = max(sum(r.matched.values()) for r in chosen)
-        summary = (
-            f"{len(chosen)} span(s) quoted; strongest matched weight {strongest}; "
-            f"score {score} from the local evidence rule (span count, span strength, anchor terms)."
-        )
-        words = criterion_words(criterion)
-
-        def listed(matched: Iterable[str]) -> str:
-            return ", ".join(sorted({words.get(t, t) for t in matched}))
-
-        lines = [
-            f"Matched '{_shorten(r.span.text)}' against '{criterion.name}' (criterion terms: {listed(r.matched)})."
-            for r in chosen
+    def _level(criterion: CriterionSpec, chosen: list[_Candidate], english: bool) -> tuple[int, int | None, float]:
+        """The score (module docstring, step 4), the anchor level the evidence is closest to, and how well it
+        matches the criterion's own text (0..1)."""
+        levels = sorted(level for level in criterion.anchors if 1 <= level <= 5)
+        if english:
+            best = max(c.strength for c in chosen)
+            match = min(1.0, max(0.0, (best - STRENGTH_LOW) / (STRENGTH_HIGH - STRENGTH_LOW)))
+            from_text = 1 + 4 * match
+            if not levels:
+                return int(from_text + 0.5), None, match
+            sims = np.array([np.mean([c.anchor_sims[level] for c in chosen]) for level in levels])
+            pull = np.exp((sims - sims.max()) / ANCHOR_TEMPERATURE)
+            from_anchors = float((pull / pull.sum()) @ np.array(levels, dtype=float))
+            value = STRENGTH_SHARE * from_text + (1 - STRENGTH_SHARE) * from_anchors
+            return max(1, min(5, int(value + 0.5))), levels[int(np.argmax(sims))], match
+        if not levels:
+            return 3, None, -1.0
+        said = set().union(*(lexical_terms(c.span.text) for c in chosen))
+        shares = [
+            len(lexical_terms(criterion.anchors[lv]) & said) / max(1, len(lexical_terms(criterion.anchors[lv])))
+            for lv in levels
         ]
-        rationale = " ".join([*lines, summary])
-        if check_scope(rationale):
-            all_terms = listed(set().union(*(r.matched for r in chosen)))
-            rationale = (
-                f"Matched {len(chosen)} answer span(s) against '{criterion.name}' (criterion terms: {all_terms})."
+        if not any(shares):
+            return 3, None, -1.0
+        closest = levels[int(np.argmax(shares))]
+        return closest, closest, -1.0
+
+    @staticmethod
+    def _rationale(criterion: CriterionSpec, chosen: list[_Candidate], score: int, closest, match: float) -> str:
+        """Plain language for the recruiter and the candidate: the words the score rests on, the score description
+        they come closest to, and how well they match what the criterion asks for. No weights, word lists or ids;
+        a sentence that would trip the AI-6 check is left out."""
+        quotes = "; ".join(f"\u201c{_shorten(c.span.text)}\u201d" for c in chosen)
+        parts = [f"Draft score {score} of 5.", f"It rests on these words from the answers: {quotes}."]
+        if closest is not None:
+            parts.append(
+                f"Of the score descriptions, they come closest to {closest}: "
+                f"\u201c{criterion.anchors[closest].strip()}\u201d."
             )
-            rationale += f" {summary}"
-        return rationale
-
-
-class _Bm25Index:
-    """BM25 over the interview's answer spans (rule step 3)."""
-
-    def __init__(self, documents: list[list[str]]) -> None:
-        self.tf = [Counter(doc) for doc in documents]
-        self.lengths = [len(doc) for doc in documents]
-        self.avg_length = (sum(self.lengths) / len(self.lengths)) if documents else 0.0
-        df: Counter[str] = Counter()
-        for doc in documents:
-            df.update(set(doc))
-        n = len(documents)
-        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-
-    def score(self, doc: int, weights: dict[str, int]) -> float:
-        """BM25 of one span for the given (matched) query terms and their weights."""
-        tf, length = self.tf[doc], self.lengths[doc]
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / self.avg_length) if self.avg_length else BM25_K1
-        total = 0.0
-        for term in sorted(weights):
-            f = tf.get(term, 0)
-            if f:
-                total += weights[term] * self.idf[term] * f * (BM25_K1 + 1) / (f + norm)
-        return total
+        elif match < 0 or criterion.anchors:
+            parts.append("The score descriptions did not point to a level, so the middle one is used.")
+        else:
+            parts.append("The criterion has no score descriptions, so the score follows how well they match it.")
+        if match >= 0 and criterion.description.strip():
+            how = "closely" if match >= 0.75 else "in part" if match >= 0.4 else "only loosely"
+            described = f"They match {how} what the criterion asks for: \u201c{criterion.description.strip()}\u201d."
+            if not check_scope(described):
+                parts.append(described)
+                if closest is not None:
+                    parts.append("The draft score weighs both.")
+        elif match < 0:
+            parts.append(
+                "The scorer's language model reads English only, so this answer was matched by the question it "
+                "answers and the words it shares with the criterion."
+            )
+        return " ".join(part for part in parts if not check_scope(part))

@@ -43,7 +43,8 @@ class QAPair:
 class CriterionSpec:
     """What the recruiter scores an interview against (AI-4).
 
-    ``key`` is opaque (the criterion's public id); ``anchors`` maps a score 1..5 to what that score looks like.
+    ``key`` is opaque (the criterion's public id); ``anchors`` maps a score 1..5 to what that score looks like;
+    ``questions`` are the kit's questions asked for it.
     """
 
     key: str
@@ -52,6 +53,7 @@ class CriterionSpec:
     evidence_guidance: str = ""
     anchors: Mapping[int, str] = field(default_factory=dict)
     weight: int = 1
+    questions: tuple[str, ...] = ()  # the interview kit's questions for this criterion (where to look first)
 
 
 @dataclass(frozen=True)

