@@ -3,6 +3,11 @@
 ``django_dramatiq`` builds the broker from ``DRAMATIQ_BROKER`` (settings). With the stub broker, messages live in
 the web process's memory, so that process must also run the worker: ``start_inprocess_worker`` does it once per
 process (called from wsgi/asgi). Production runs ``manage.py rundramatiq`` beside the web processes instead.
+
+Periodic actors (periodiq's ``periodic=cron(...)`` option, e.g. the retention sweep) are enqueued by one
+``periodiq`` process beside a real broker. The embedded default has no such process, and periodiq's own scheduler
+needs the main thread (it sleeps on SIGALRM), so ``start_inprocess_scheduler`` runs the same schedules in a thread
+of the web process, beside the in-process worker.
 """
 
 import logging
@@ -27,7 +32,52 @@ def start_inprocess_worker(worker_threads: int = 2):
             _worker = Worker(dramatiq.get_broker(), worker_threads=worker_threads, worker_timeout=250)
             _worker.start()
             logger.info("in-process dramatiq worker started", extra={"broker": type(_worker.broker).__name__})
+    start_inprocess_scheduler()
     return _worker
+
+
+_scheduler = None
+
+
+def periodic_actors(broker=None) -> list:
+    broker = broker or dramatiq.get_broker()
+    return [actor for actor in broker.actors.values() if "periodic" in actor.options]
+
+
+def run_due(actors, now) -> list:
+    """Enqueue every actor whose schedule matches the minute ``now`` (as periodiq's scheduler does); returns them."""
+    due = [actor for actor in actors if actor.options["periodic"].validate(now)]
+    for actor in due:
+        actor.send_with_options(scheduled_at=str(now))
+    return due
+
+
+def start_inprocess_scheduler():
+    """A daemon thread that enqueues each periodic actor at the minutes its cron spec names (embedded default)."""
+    global _scheduler
+    with _lock:
+        if _scheduler is not None:
+            return _scheduler
+        actors = periodic_actors()
+        if not actors:
+            return None
+        stop = threading.Event()
+
+        def loop():
+            import pendulum
+
+            while not stop.is_set():
+                now = pendulum.now()
+                following = min(actor.options["periodic"].next_valid_date(now) for actor in actors)
+                if stop.wait(max((following - pendulum.now()).total_seconds(), 0) + 0.5):
+                    return
+                run_due(actors, following.replace(second=0, microsecond=0))
+
+        _scheduler = threading.Thread(target=loop, name="periodic-actors", daemon=True)
+        _scheduler.stop = stop
+        _scheduler.start()
+        logger.info("in-process scheduler started", extra={"actors": [actor.actor_name for actor in actors]})
+    return _scheduler
 
 
 def broker_is_ready() -> tuple[bool, str]:

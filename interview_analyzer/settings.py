@@ -298,6 +298,10 @@ CONSENT_LINK_TTL_DAYS = env.int("CONSENT_LINK_TTL_DAYS", default=14)
 RETENTION_MIN_DAYS = env.int("RETENTION_MIN_DAYS", default=30)
 # How long before a candidate's data expires the responsible recruiters are told (RET-3).
 RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=15)
+# RET-3: how much longer the one-click link in the expiry warning keeps a candidate's data.
+RETENTION_EXTENSION_DAYS = env.int("RETENTION_EXTENSION_DAYS", default=30)
+# RET-8: when the retention sweep runs (cron syntax, server time); each run is cheap when there is nothing to do.
+RETENTION_SWEEP_CRON = env.str("RETENTION_SWEEP_CRON", default="*/15 * * * *")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Outbound HTTP (SEC-SSRF) ---------------------------------------------------------------------------------------
@@ -375,6 +379,7 @@ _dramatiq_middleware = [
     "dramatiq.middleware.Retries",
     "dramatiq.middleware.CurrentMessage",
     "django_dramatiq.middleware.DbConnectionsMiddleware",
+    "periodiq.PeriodiqMiddleware",  # the ``periodic`` actor option (the retention sweep, RET-8)
 ]
 if DRAMATIQ_BROKER_URL.startswith(("redis://", "rediss://")):
     DRAMATIQ_BROKER = {

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("hiring.api_urls")),
     path("", include("consent.api_urls")),
     path("", include("ai_analysis.api_urls")),
+    path("", include("retention.api_urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", include("hiring.urls")),
     path("", include("consent.urls")),
     path("", include("ai_analysis.urls")),
+    path("", include("retention.urls")),
     path("", include("billing.urls")),
     path("legal/", include(accounts_urls.legal_urlpatterns)),
     path("api/v1/", include(api_v1)),

@@ -6,6 +6,12 @@ class RetentionConfig(AppConfig):
     verbose_name = "Retention and data-subject rights"
 
     def ready(self):
-        from retention import panels
+        from django.db.models.signals import post_save
 
-        panels.register()  # "Data expiring soon" on hiring's dashboard
+        from consent.signals import withdrawn
+        from hiring.models import Decision
+        from retention import panels, receivers
+
+        panels.register()  # "Data expiring soon" on hiring's dashboard, "Deleted on …" on the candidate page
+        post_save.connect(receivers.decision_saved, sender=Decision, dispatch_uid="retention.decision_saved")
+        withdrawn.connect(receivers.consent_withdrawn, dispatch_uid="retention.consent_withdrawn")

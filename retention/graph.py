@@ -22,7 +22,8 @@ The API is three functions and one value type:
     the candidate's own prefix (``candidate_storage_prefix``), such as exports.
 ``candidate_references(public_ids) -> list[tuple[type[Model], str, QuerySet]]``
     Rows *outside* the candidate's data that name one of its objects by public id in a plain text column (an audit
-    row's ``target``, a call log's ``interview_public_id``): the erasure clears those names.
+    row's ``target``, a call log's ``interview_public_id``): the erasure clears those names, except the few in
+    ``KEPT_REFERENCES``, each kept for a stated reason.
 
 Storage names today follow each model's upload helper (``documents/<org>/<doc>.<ext>``,
 ``recordings/<org>/<rec>/…``); because the walk lists every ``FileField`` value of every candidate row, erasure
@@ -41,9 +42,16 @@ from django.core.files.storage import Storage, default_storage
 from django.db import models
 from django.db.models import Model, QuerySet
 
-# Text columns that hold another object's public id, e.g. ``AuditEvent.target``, ``AICall.interview_public_id``.
+# Text columns that hold another object's public id: ``target`` (``AuditEvent``), ``…_public_id``
+# (``AICall.interview_public_id``) and a column named after a model of the candidate's data (``CreditEntry.analysis``).
 REFERENCE_FIELD_NAMES = ("target",)
 REFERENCE_FIELD_SUFFIX = "_public_id"
+# References the erasure leaves in place, each with its reason. The ids are random (ORG-6) and name nothing once the
+# rows they named are gone; the deletion record's digest is the only link back, for whoever already holds the id.
+KEPT_REFERENCES = {
+    "billing.creditentry.analysis": "the credit ledger is append-only (BIL-5): a consumption keeps the id of the "
+    "analysis it paid for",
+}
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,7 @@ def reference_fields() -> list[tuple[type[Model], str]]:
     from interview_analyzer.public_ids import PublicIdField
 
     owned = owned_models()
+    owned_names = {model._meta.model_name for model in owned}
     return [
         (model, field.attname)
         for model in apps.get_models()
@@ -195,16 +204,27 @@ def reference_fields() -> list[tuple[type[Model], str]]:
         for field in model._meta.concrete_fields
         if isinstance(field, models.CharField)
         and not isinstance(field, PublicIdField)
-        and (field.name in REFERENCE_FIELD_NAMES or field.name.endswith(REFERENCE_FIELD_SUFFIX))
+        and not field.choices
+        and (
+            field.name in REFERENCE_FIELD_NAMES
+            or field.name.endswith(REFERENCE_FIELD_SUFFIX)
+            or field.name in owned_names
+        )
     ]
 
 
+def kept_reference(model: type[Model], attname: str) -> bool:
+    return f"{model._meta.label_lower}.{attname}" in KEPT_REFERENCES
+
+
 def candidate_references(public_ids: Iterable[str]) -> list[tuple[type[Model], str, QuerySet]]:
-    """Rows outside the candidate's data naming one of ``public_ids`` in a reference column, per column."""
+    """Rows outside the candidate's data naming one of ``public_ids`` in a reference column, per column; the
+    columns in ``KEPT_REFERENCES`` are left out (the erasure does not touch them, the export does not need them)."""
     public_ids = list(public_ids)
     if not public_ids:
         return []
     return [
         (model, attname, model._base_manager.filter(**{f"{attname}__in": public_ids}))
         for model, attname in reference_fields()
+        if not kept_reference(model, attname)
     ]

@@ -1,33 +1,53 @@
-"""Retention's panel on hiring's dashboard: data expiring soon (RET-2, RET-3), registered by ``RetentionConfig``."""
-
-from datetime import timedelta
+"""Retention's panels on hiring's pages (``interview_analyzer.page_panels``), registered by ``RetentionConfig``:
+"Data expiring soon" on the dashboard (RET-2, RET-3) and the candidate's retention card — "Deleted on …", the
+period, the per-candidate override (RET-1) and the "Erase candidate" button (RET-6)."""
 
 from django.conf import settings
 from django.urls import reverse
 
 from interview_analyzer.page_panels import register_panel
-from retention.selectors import expiring_soon
+from interview_analyzer.roles import Role
+from retention.forms import CandidatePeriodForm
+from retention.selectors import clock_of, expiring_soon
 
 DASHBOARD_EXPIRING = 8
 
 
 def expiring_panel(request, _obj=None) -> dict:
-    member = request.member
-    retention = timedelta(days=member.organization.retention_days)
-    expiring = expiring_soon(member)
+    expiring = expiring_soon(request.member)
     rows = [
         {
-            "candidate": candidate,
-            "expires_at": candidate.decided_at + retention,
-            "url": reverse("hiring:candidate_detail", args=[candidate.public_id]),
+            "candidate": clock.candidate,
+            "expires_at": clock.delete_after,
+            "url": reverse("hiring:candidate_detail", args=[clock.candidate.public_id]),
         }
-        for candidate in expiring[:DASHBOARD_EXPIRING]
+        for clock in expiring[:DASHBOARD_EXPIRING]
     ]
     return {
         "expiring": rows,
         # Counted only when the list is full: otherwise the rows shown are all of them.
         "expiring_count": expiring.count() if len(rows) == DASHBOARD_EXPIRING else len(rows),
         "warning_days": settings.RETENTION_WARNING_DAYS,
+    }
+
+
+def candidate_card(request, candidate) -> dict:
+    member = request.member
+    clock = clock_of(member, candidate)
+    may_act = member.has_role(Role.RECRUITER)
+    override = clock.override_days if clock else None
+    return {
+        "candidate": candidate,
+        "clock": clock,
+        "delete_after": clock.delete_after if clock else None,
+        "organization_days": member.organization.retention_days,
+        "override_days": override,
+        "may_act": may_act,
+        "period_form": (
+            getattr(request, "retention_period_form", None) or CandidatePeriodForm(initial={"days": override})
+        )
+        if may_act
+        else None,
     }
 
 
@@ -38,4 +58,11 @@ def register() -> None:
         template="retention/_dashboard_expiring.html",
         context=expiring_panel,
         order=10,
+    )
+    register_panel(
+        "hiring.candidate_detail",
+        name="retention",
+        template="retention/_candidate_card.html",
+        context=candidate_card,
+        order=50,
     )

@@ -1,26 +1,24 @@
-"""Reads of the retention clock (RET-2, RET-3): one clock per candidate, started by their latest decision."""
+"""Reads of the retention clock (RET-2, RET-3): one clock per candidate, its deletion date stored and indexed."""
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Max
 from django.utils import timezone
 
-from hiring.models import Candidate
+from retention.models import RetentionClock
 
 
 def expiring_soon(member):
-    """Candidates the member may see whose data reaches the end of the organization's retention period within
-    ``RETENTION_WARNING_DAYS``, soonest first, each with ``decided_at`` (the clock's start)."""
+    """Clocks of the candidates the member may see whose deletion date falls within ``RETENTION_WARNING_DAYS``,
+    soonest first: a range scan of the (organization, delete_after) index, whatever the number of candidates."""
     now = timezone.now()
-    retention = timedelta(days=member.organization.retention_days)
     return (
-        Candidate.objects.visible_to(member)
-        .annotate(decided_at=Max("decisions__decided_at"))
-        .filter(
-            decided_at__lte=now - retention + timedelta(days=settings.RETENTION_WARNING_DAYS),
-            decided_at__gt=now - retention,
-        )
-        .select_related("hiring")
-        .order_by("decided_at", "pk")
+        RetentionClock.objects.visible_to(member)
+        .expiring_between(now, now + timedelta(days=settings.RETENTION_WARNING_DAYS))
+        .select_related("candidate", "candidate__hiring")
+        .order_by("delete_after", "pk")
     )
+
+
+def clock_of(member, candidate) -> RetentionClock | None:
+    return RetentionClock.objects.visible_to(member).filter(candidate=candidate).first()

@@ -226,29 +226,3 @@ def test_query_count_is_pinned(acme, django_assert_num_queries):
     with django_assert_num_queries(14):
         client.get(DASHBOARD)
 
-
-def test_data_expiring_soon_follows_the_latest_decision_and_the_organizations_period(acme):
-    """RET-2/RET-3: one clock per candidate from the decision; shown within the warning window, soonest first."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from hiring.models import Decision
-    from tests.hiring.factories import CandidateFactory, DecisionFactory, HiringFactory
-
-    acme.organization.retention_days = 100
-    acme.organization.save()
-    hiring = HiringFactory(owner=acme.recruiter, organization=acme.organization)
-    now = timezone.now()
-    soon = CandidateFactory(hiring=hiring, name="Sam Soon")
-    later = CandidateFactory(hiring=hiring, name="Lee Later")
-    gone = CandidateFactory(hiring=hiring, name="Pat Past")
-    for candidate, days_ago in ((soon, 95), (later, 50), (gone, 101)):
-        DecisionFactory(candidate=candidate)
-        Decision.objects.filter(candidate=candidate).update(decided_at=now - timedelta(days=days_ago))
-    client = browser(acme.recruiter)
-    html = " ".join(client.get(DASHBOARD).content.decode().split())
-    section = html[html.index('id="expiring-heading"') : html.index('id="consents-heading"')]
-    assert "Sam Soon" in section
-    assert "Lee Later" not in section and "Pat Past" not in section
-    assert (now + timedelta(days=5)).strftime("%-d %b %Y") in section

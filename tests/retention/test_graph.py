@@ -24,7 +24,8 @@ def test_every_key_into_candidate_data_cascades_so_no_row_survives_its_candidate
     text) after erasure, or block it. Walks every model of every installed app."""
     owned = graph.owned_models()
     escaping = [
-        f"{model._meta.label}.{field.name} -> {field.related_model._meta.label} ({field.remote_field.on_delete.__name__})"
+        f"{model._meta.label}.{field.name} -> {field.related_model._meta.label}"
+        f" ({field.remote_field.on_delete.__name__})"
         for model, field in _keys_into(owned)
         if model not in owned and model._meta.label not in KEPT_ON_PURPOSE
     ]

@@ -13,6 +13,8 @@ from ai_analysis.models import QuestionAnswer, Recording
 from consent import services as consent_services
 from hiring import services as hiring_services
 from hiring.models import Candidate
+from retention import emails as retention_emails
+from retention import services as retention_services
 from tests.ai_analysis.factories import EvidenceFactory, FeedbackFactory, ScoreFactory, TurnFactory
 from tests.hiring.factories import CriterionFactory, HiringFactory, InterviewFactory
 
@@ -36,7 +38,8 @@ class Person:
 
 def full_candidate(actor, *, name: str, email: str, hiring=None, decided: bool = True) -> Person:
     """A consenting candidate with a CV, an interview with a chunked and merged recording, a transcript, a
-    question/answer pair, a score with evidence, feedback and (by default) a decision."""
+    question/answer pair, a score with evidence, feedback and (by default) a decision, a retention period of their
+    own and an expiry warning with its extension link: a row of every kind the product holds about a person."""
     tag = hashlib.sha256(email.encode()).hexdigest()[:8]
     answer = f"At Zebracorp{tag} I migrated the ledger to event sourcing"
     cv_text = f"Curriculum vitae of {name}: Quokka{tag} University"
@@ -76,5 +79,7 @@ def full_candidate(actor, *, name: str, email: str, hiring=None, decided: bool =
     FeedbackFactory(analysis=analysis, text=f"Thank you {name}, your answer about Zebracorp{tag} was clear.")
     if decided:
         hiring_services.record_decision(actor=actor, candidate=candidate, outcome="rejected", reason="Another fit")
+        clock = retention_services.set_candidate_period(actor=actor, candidate=candidate, days=400)
+        retention_emails.send_expiry_warning(clock)
     candidate.refresh_from_db()
     return Person(candidate=candidate, name=name, email=email, answer=answer, cv_text=cv_text)

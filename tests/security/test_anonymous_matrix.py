@@ -40,6 +40,8 @@ PUBLIC = {
     "accounts:invitation": "the one-time invitation link; an unknown or used link shows a 404 page (ORG-7)",
     "consent:link": "the candidate's one-time consent link and withdrawal portal: the token is the credential "
     "(CON-2, CON-5); an unknown link shows a 404 page",
+    "retention:extend": "the one-click extension link in a recruiter's expiry warning: the signed single-use token is "
+    "the credential (RET-3); GET only shows the button, an unknown or spent link shows a 410 page",
     "legal:dpa": "the data processing agreement, readable by anyone before signing up (ORG-8)",
     "legal:subprocessors": "the sub-processor register, readable by anyone (ORG-8)",
     "api-auth-token": "exchanges email and password for tokens (ID-2); rate limited (SEC-RL)",
