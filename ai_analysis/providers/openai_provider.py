@@ -350,6 +350,18 @@ def _copies_notes(text: str, notes: str, *, words: int = NOTES_COPY_WORDS) -> bo
     return bool(shingles(text) & shingles(notes))
 
 
+AZURE_COGNITIVE_SCOPE = "https://cognitiveservices.azure.com/.default"
+
+
+def _managed_identity_token_provider():
+    """Entra ID tokens for Azure OpenAI from ``DefaultAzureCredential`` (the managed identity in Azure; a
+    user-assigned one when ``AZURE_CLIENT_ID`` is set), cached and refreshed by azure-identity."""
+    from azure.identity import DefaultAzureCredential, get_bearer_token_provider
+
+    credential = DefaultAzureCredential(managed_identity_client_id=settings.AZURE_CLIENT_ID or None)
+    return get_bearer_token_provider(credential, AZURE_COGNITIVE_SCOPE)
+
+
 class OpenAIProvider:
     """The OpenAI / Azure OpenAI / OpenAI-compatible provider (AI-2), with audited, bounded retries (AI-8, SEC-SSRF).
 
@@ -381,20 +393,23 @@ class OpenAIProvider:
         self.dropped_quotes = 0  # evidence quotes rejected by the verbatim check, over this provider's lifetime
         self.withheld_for_scope = 0  # score drafts withheld because their rationale or quotes were out of scope (AI-6)
         key = api_key if api_key is not None else settings.OPENAI_API_KEY
-        if not key:
-            raise ProviderError("the OpenAI provider has no API key (OPENAI_API_KEY)", retryable=False)
         endpoint = azure_endpoint if azure_endpoint is not None else settings.AZURE_OPENAI_ENDPOINT
+        if not key and not endpoint:
+            raise ProviderError("the OpenAI provider has no API key (OPENAI_API_KEY)", retryable=False)
         self.http_client = outbound_client(timeout=self.timeout)
         self.client: openai.OpenAI
         if endpoint:
             self.flavour = "azure-openai"
+            # Without a key, Azure OpenAI is called with the process's managed identity (DEP-1: identities instead of
+            # long-lived keys; the Azure topology turns key authentication off).
+            credentials = {"api_key": key} if key else {"azure_ad_token_provider": _managed_identity_token_provider()}
             self.client = openai.AzureOpenAI(
                 azure_endpoint=endpoint,
                 api_version=api_version or settings.AZURE_OPENAI_API_VERSION,
-                api_key=key,
                 http_client=self.http_client,
                 max_retries=0,
                 timeout=self.timeout,
+                **credentials,
             )
         else:
             self.flavour = "openai-compatible"

@@ -204,12 +204,38 @@ class _Handler(BaseHTTPRequestHandler):
         if deployment is None and headers.get("authorization") != f"Bearer {self.server.owner.api_key}":
             self._send(Reply(error_body("bad api key", "invalid_api_key"), status=401))
             return
-        if deployment is not None and (
-            headers.get("api-key") != self.server.owner.api_key or not request.query.get("api-version")
-        ):
+        entra = self.server.owner.entra_token
+        azure_authorized = headers.get("api-key") == self.server.owner.api_key or (
+            entra is not None and headers.get("authorization") == f"Bearer {entra}"
+        )
+        if deployment is not None and (not azure_authorized or not request.query.get("api-version")):
             self._send(Reply(error_body("bad api-key header or missing api-version", "invalid_api_key"), status=401))
             return
         self._send(self.server.owner.next_reply(request))
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        """App Service's managed-identity endpoint (``IDENTITY_ENDPOINT``/``IDENTITY_HEADER``), as azure-identity's
+        ManagedIdentityCredential calls it: the header must match, the token is for the resource asked."""
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        owner = self.server.owner
+        if url.path != "/msi/token" or owner.entra_token is None:
+            self._send(Reply(error_body(f"no route {url.path}"), status=404))
+            return
+        owner.identity_requests.append({"query": query, "headers": dict(self.headers.items())})
+        if self.headers.get("X-IDENTITY-HEADER") != owner.identity_header:
+            self._send(Reply({"error": "invalid identity header"}, status=401))
+            return
+        self._send(
+            Reply(
+                {
+                    "access_token": owner.entra_token,
+                    "expires_on": str(int(time.time()) + 3600),
+                    "resource": (query.get("resource") or [""])[0],
+                    "token_type": "Bearer",
+                }
+            )
+        )
 
     def _send(self, reply: Reply) -> None:
         if reply.delay_s:
@@ -236,8 +262,13 @@ class _Server(ThreadingHTTPServer):
 class FakeOpenAIServer:
     """The scriptable server; use as a context manager or call ``start()``/``stop()``."""
 
-    def __init__(self, api_key: str = API_KEY):
+    def __init__(self, api_key: str = API_KEY, entra_token: str | None = None):
         self.api_key = api_key
+        # With ``entra_token``, Azure routes also accept ``Authorization: Bearer <entra_token>`` and ``GET /msi/token``
+        # hands that token out as App Service's managed-identity endpoint does (``identity_endpoint``).
+        self.entra_token = entra_token
+        self.identity_header = "identity-header-secret"
+        self.identity_requests: list[dict] = []
         self.requests: list[RecordedRequest] = []
         self.released = threading.Event()  # set on stop: delayed replies end at once
         self._replies: deque[Reply] = deque()
@@ -259,6 +290,11 @@ class FakeOpenAIServer:
     def endpoint(self) -> str:
         """The Azure-style resource endpoint (``AZURE_OPENAI_ENDPOINT``)."""
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def identity_endpoint(self) -> str:
+        """For ``IDENTITY_ENDPOINT``: the managed-identity token endpoint."""
+        return f"http://127.0.0.1:{self.port}/msi/token"
 
     def push(self, *replies: Reply) -> None:
         with self._lock:

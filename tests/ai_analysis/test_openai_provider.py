@@ -513,6 +513,29 @@ def test_azure_openai_calls_the_deployment_urls_with_an_api_key_header(server, s
     provider.close()
 
 
+def test_azure_openai_without_a_key_calls_with_the_managed_identity(sleeps, records, monkeypatch, settings):
+    """DEP-1/DEP-3: in Azure, key authentication is off; the provider gets an Entra ID token from the process's
+    managed identity (App Service's identity endpoint, served here by the test server) and sends it as a bearer."""
+    with FakeOpenAIServer(entra_token="entra-token-for-openai") as azure:
+        for name in ("AZURE_CLIENT_SECRET", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE", "MSI_ENDPOINT"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("IDENTITY_ENDPOINT", azure.identity_endpoint)
+        monkeypatch.setenv("IDENTITY_HEADER", azure.identity_header)
+        settings.AZURE_CLIENT_ID = ""
+        provider = make_provider(
+            azure, sleeps, base_url=None, api_key="", azure_endpoint=azure.endpoint, model="scoring-deployment"
+        )
+        azure.push(Reply(chat_completion(GOOD_SCORES)))
+        drafts = provider.score(PAIRS, CRITERIA, on_call=records.append)
+        provider.close()
+    assert drafts[0].score == 4
+    (request,) = azure.requests
+    assert request.headers["authorization"] == "Bearer entra-token-for-openai"
+    assert "api-key" not in request.headers
+    (token_request,) = azure.identity_requests
+    assert token_request["query"]["resource"] == ["https://cognitiveservices.azure.com"]
+
+
 # --- Feedback ------------------------------------------------------------------------------------------------------
 
 DRAFTS = [
