@@ -470,7 +470,7 @@ class LocalEvidenceScorer:
         evidence = tuple(
             EvidenceDraft(c.span.turn.index, c.span.text, c.span.turn.start_s, c.span.turn.end_s) for c in chosen
         )
-        return ScoreDraft(criterion.key, score, self._rationale(criterion, chosen, score, closest, match), evidence)
+        return ScoreDraft(criterion.key, score, self._rationale(criterion, chosen, closest, match), evidence)
 
     @staticmethod
     def _level(criterion: CriterionSpec, chosen: list[_Candidate], english: bool) -> tuple[int, int | None, float]:
@@ -501,12 +501,12 @@ class LocalEvidenceScorer:
         return closest, closest, -1.0
 
     @staticmethod
-    def _rationale(criterion: CriterionSpec, chosen: list[_Candidate], score: int, closest, match: float) -> str:
+    def _rationale(criterion: CriterionSpec, chosen: list[_Candidate], closest, match: float) -> str:
         """Plain language for the recruiter and the candidate: the words the score rests on, the score description
-        they come closest to, and how well they match what the criterion asks for. No weights, word lists or ids;
-        a sentence that would trip the AI-6 check is left out."""
+        they come closest to, and how well they match what the criterion asks for. No number (a reviewer may change
+        the score), no weights, word lists or ids; a sentence that would trip the AI-6 check is left out."""
         quotes = "; ".join(f"\u201c{_shorten(c.span.text)}\u201d" for c in chosen)
-        parts = [f"Draft score {score} of 5.", f"It rests on these words from the answers: {quotes}."]
+        parts = [f"The score rests on these words from the answers: {quotes}."]
         if closest is not None:
             parts.append(
                 f"Of the score descriptions, they come closest to {closest}: "

@@ -427,7 +427,7 @@ def test_long_unpunctuated_answers_are_quoted_in_windows():
 
 def test_rationales_are_plain_language_a_candidate_can_read(drafts):
     database = drafts["crit_db"]
-    assert database.rationale.startswith(f"Draft score {database.score} of 5. It rests on these words")
+    assert database.rationale.startswith("The score rests on these words from the answers: \u201cAt my last job")
     assert "come closest to" in database.rationale
     for draft in drafts.values():
         assert check_scope(draft.rationale) == []
