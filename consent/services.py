@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from consent import emails
+from consent import emails, signals
 from consent.models import (
     ConsentEvent,
     ConsentEventKind,
@@ -364,4 +364,5 @@ def withdraw(raw_token: str) -> ConsentRequest:
         consent.erasure_requested_at = now
         consent.save(update_fields=["status", "withdrawn_at", "erasure_requested_at"])
         _event(consent, ConsentEventKind.WITHDRAWN)
+        signals.withdrawn.send(sender=ConsentRequest, consent=consent)  # retention erases (RET-6)
     return consent

@@ -16,7 +16,7 @@ from interview_analyzer.public_ids import new_public_id
 from interview_analyzer.roles import Role
 from interview_analyzer.secret_tokens import hash_secret
 from retention import signing
-from retention.models import RetentionClock, ExtensionLink
+from retention.models import ExtensionLink, RetentionClock
 
 
 def responsible_recruiters(clock: RetentionClock) -> list[Membership]:

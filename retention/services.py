@@ -37,10 +37,10 @@ from interview_analyzer.roles import Role
 from interview_analyzer.secret_tokens import hash_secret
 from retention import graph
 from retention.models import (
-    RetentionClock,
     DeletionRecord,
     ExtensionLink,
     PendingDeletion,
+    RetentionClock,
     RetentionEvent,
     RetentionEventKind,
     Trigger,

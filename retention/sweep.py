@@ -27,7 +27,7 @@ from django.utils import timezone
 from consent.models import ConsentRequest
 from hiring.models import Candidate
 from retention import emails, services
-from retention.models import RetentionClock, PendingDeletion, RetentionEvent, RetentionEventKind, Trigger
+from retention.models import PendingDeletion, RetentionClock, RetentionEvent, RetentionEventKind, Trigger
 
 logger = logging.getLogger(__name__)
 BATCH = 500

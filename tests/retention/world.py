@@ -30,6 +30,7 @@ class Person:
     email: str
     answer: str
     cv_text: str
+    portal_token: str = ""
 
     @property
     def secrets(self) -> list[str]:
@@ -48,7 +49,7 @@ def full_candidate(actor, *, name: str, email: str, hiring=None, decided: bool =
         CriterionFactory(hiring=hiring, name="System design")
     with transaction.atomic():
         candidate = consent_services.add_candidate(actor=actor, hiring=hiring, name=name, email=email)
-    consent_services.accept(candidate.consent.raw_token)
+    _consent, portal_token = consent_services.accept(candidate.consent.raw_token)
     hiring_services.upload_document(
         actor=actor,
         candidate=candidate,
@@ -82,4 +83,6 @@ def full_candidate(actor, *, name: str, email: str, hiring=None, decided: bool =
         clock = retention_services.set_candidate_period(actor=actor, candidate=candidate, days=400)
         retention_emails.send_expiry_warning(clock)
     candidate.refresh_from_db()
-    return Person(candidate=candidate, name=name, email=email, answer=answer, cv_text=cv_text)
+    return Person(
+        candidate=candidate, name=name, email=email, answer=answer, cv_text=cv_text, portal_token=portal_token
+    )
