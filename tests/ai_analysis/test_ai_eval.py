@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ai_analysis import evaluation
+from ai_analysis.providers.local import LocalProvider
 from ai_analysis.types import INSUFFICIENT_EVIDENCE, EvidenceDraft, ScoreDraft
 from tests.ai_analysis.openai_server import API_KEY, FakeOpenAIServer, Reply, chat_completion
 
@@ -159,7 +160,7 @@ SUMMARY = re.compile(
 
 
 def test_the_dev_set_runs_end_to_end_with_the_local_provider():
-    """The baseline is printed, not asserted: the current offline scorer does not meet the issue's targets yet."""
+    """The report's shape; the figures themselves are gated below."""
     report = run(golden=str(GOLDEN_DEV), min_agreement=0)
     assert "provider local" in report
     assert report.count("\n== ") == 8
@@ -175,6 +176,27 @@ def test_the_dev_set_runs_end_to_end_with_the_local_provider():
         assert 0.0 <= float(value) <= 1.0 and int(hits) <= int(total) and int(total) > 0
     assert re.search(r"^  invented evidence +\d+$", report, re.M)
     assert re.search(r"^agreement \d+% \(\d+/\d+ checks\)$", report, re.M)
+
+
+def test_the_local_provider_meets_the_issues_targets_on_the_whole_golden_directory():
+    """The CI gate (issue 12): evidence recall >= 0.9, no invented evidence and agreement >= 0.85 over every golden
+    interview (the demo interview, dev and holdout). Measured 2026-12-01: recall 0.92 (47/51), invented 0,
+    agreement 0.88 (149/170). The scorer was tuned on dev only; the metric is the one ``ai_eval`` prints."""
+    result = evaluation.evaluate_paths(LocalProvider(), evaluation.GOLDEN_DIR)
+    assert len(result.reports) == 17
+    assert result.evidence_recall.value >= 0.9
+    assert result.invented == []
+    assert result.agreement >= 0.85
+
+
+def test_the_holdout_set_stays_at_its_measured_floor():
+    """The holdout alone, run once when the scorer was done: recall 0.88 (21/24), no-evidence precision 0.75, score
+    agreement 0.62, agreement 0.80 (64/80), below the issue's targets (README says so). This keeps it from sliding
+    back; the floor is the measured figure rounded down, never a reason to tune on the holdout."""
+    result = evaluation.evaluate_paths(LocalProvider(), evaluation.GOLDEN_DIR / "holdout")
+    assert result.evidence_recall.value >= 0.85
+    assert result.invented == []
+    assert result.agreement >= 0.8
 
 
 def test_the_json_report_is_for_machines():
