@@ -8,7 +8,7 @@ is ``adjust_credits``, e.g. from ``manage.py shell``), never through an admin fi
 
 from django.contrib import admin
 
-from billing.models import BillingAccount, CreditEntry, Plan
+from billing.models import BillingAccount, CreditEntry, Invoice, Plan, UndeliverableAddress, WebhookEvent
 from interview_analyzer.admin_base import TenantAdmin
 
 
@@ -50,3 +50,46 @@ class BillingAccountAdmin(EvidenceAdmin):
     list_display = ["organization", "subscription_status", "current_period_end", "stripe_customer_id"]
     search_fields = ["organization__name", "stripe_customer_id", "stripe_subscription_id"]
     list_select_related = ["organization"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(EvidenceAdmin):
+    list_display = ["paid_at", "organization", "number", "amount", "stripe_invoice_id"]
+    search_fields = ["organization__name", "number", "stripe_invoice_id", "public_id"]
+    list_select_related = ["organization"]
+
+
+class PlatformRecordAdmin(admin.ModelAdmin):
+    """Records of no single organization (webhook events, undeliverable addresses): operators only, read-only."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(PlatformRecordAdmin):
+    list_display = ["received_at", "provider", "type", "event_id", "outcome", "organization"]
+    list_filter = ["provider", "type"]
+    search_fields = ["event_id", "type", "outcome"]
+    list_select_related = ["organization"]
+
+
+@admin.register(UndeliverableAddress)
+class UndeliverableAddressAdmin(PlatformRecordAdmin):
+    list_display = ["address_sha256", "kind", "first_reported_at", "last_reported_at"]
+    search_fields = ["address_sha256"]

@@ -71,6 +71,7 @@ class BillingAccount(TenantModel):
     subscription_status = models.CharField(max_length=40, blank=True)
     current_period_end = models.DateTimeField(null=True, blank=True)
     subscription_event_at = models.DateTimeField(null=True, blank=True)
+    payment_failed_at = models.DateTimeField(null=True, blank=True, help_text=_("Cleared by the next paid invoice."))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = BillingAccountQuerySet.as_manager()
@@ -145,3 +146,83 @@ class CreditEntry(TenantModel):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("Credit entries cannot be deleted (BIL-5).")
+
+
+class WebhookEvent(models.Model):
+    """Each verified inbound webhook event, stored by the provider's event id before it is acted on (SEC-HOOK,
+    BIL-3): a replay of a stored id changes nothing. Only the id, type, time and outcome are kept, no payload."""
+
+    class Provider(models.TextChoices):
+        STRIPE = "stripe", "Stripe"
+        EMAIL = "email", _("Email provider")
+
+    provider = models.CharField(max_length=20, choices=Provider.choices)
+    event_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=100)
+    created = models.DateTimeField(help_text=_("When the provider created the event."))
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+    outcome = models.CharField(max_length=200, blank=True)
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="billing_webhook_event_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.type} {self.event_id}"
+
+
+class InvoiceQuerySet(TenantQuerySet):
+    def restrict_to(self, member):
+        return self if member.role == Role.ADMIN else self.none()
+
+
+class Invoice(TenantModel):
+    """A paid Stripe invoice of the organization (BIL-4), one row per Stripe invoice id."""
+
+    public_id = PublicIdField("ivc")
+    stripe_invoice_id = models.CharField(max_length=255, unique=True)
+    number = models.CharField(max_length=100, blank=True)
+    amount_paid = models.PositiveIntegerField(help_text=_("In the currency's smallest unit (cents)."))
+    currency = models.CharField(max_length=3)
+    description = models.CharField(max_length=300, blank=True)
+    paid_at = models.DateTimeField()
+    stripe_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-paid_at", "-pk"]
+
+    def __str__(self):
+        return self.number or self.stripe_invoice_id
+
+    @property
+    def amount(self) -> str:
+        return f"{self.amount_paid / 100:.2f} {self.currency.upper()}"
+
+
+class UndeliverableAddress(models.Model):
+    """An email address the provider reported as bouncing or complaining (INT-2), so people can see that consent
+    links and warnings sent there do not arrive. Only a SHA-256 of the lower-cased address is kept, never the
+    address itself: a candidate erased later leaves nothing readable here."""
+
+    class Kind(models.TextChoices):
+        BOUNCE = "bounce", _("bounces")
+        COMPLAINT = "complaint", _("marked our email as spam")
+
+    address_sha256 = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    first_reported_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_reported_at"]
+
+    def __str__(self):
+        return f"{self.address_sha256[:12]}… {self.kind}"

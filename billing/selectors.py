@@ -1,6 +1,6 @@
 """Reads of the billing domain, always scoped to the member (ORG-5, STYLE 3)."""
 
-from billing.models import BillingAccount, CreditEntry, Plan
+from billing.models import BillingAccount, CreditEntry, Invoice, Plan
 
 
 def catalogue():
@@ -18,3 +18,8 @@ def ledger(member):
 
 def account(member) -> BillingAccount | None:
     return BillingAccount.objects.visible_to(member).first()
+
+
+def invoices(member):
+    """The organization's paid invoices, newest first (admins only)."""
+    return Invoice.objects.visible_to(member)

@@ -16,6 +16,7 @@ from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
 
 LEDGER_PAGE_SIZE = 25
+INVOICES_SHOWN = 24
 
 
 @member_required(Role.ADMIN)
@@ -37,6 +38,7 @@ def overview(request):
         "credits_left": credits_left,
         "ledger": ledger,
         "account": selectors.account(member),
+        "invoices": selectors.invoices(member)[:INVOICES_SHOWN],
         "stripe_configured": is_configured(),
         "checkout": request.GET.get("checkout", ""),
     }

@@ -44,7 +44,7 @@ SAFE_HTML_ALLOWLIST: set[str] = {
     "hiring/templatetags/hiring_tags.py",  # renders only nh3-sanitized rich text (SEC-HTML)
 }
 # csrf_exempt only on webhook receivers that verify a provider signature on the raw body (SEC-HOOK).
-CSRF_EXEMPT_ALLOWLIST: set[str] = set()
+CSRF_EXEMPT_ALLOWLIST: set[str] = {"billing/webhooks.py"}
 # Only the outbound wrapper talks HTTP directly.
 HTTP_CLIENT_ALLOWLIST = {"interview_analyzer/outbound.py"}
 

@@ -42,6 +42,10 @@ PUBLIC = {
     "(CON-2, CON-5); an unknown link shows a 404 page",
     "retention:extend": "the one-click extension link in a recruiter's expiry warning: the signed single-use token is "
     "the credential (RET-3); GET only shows the button, an unknown or spent link shows a 410 page",
+    "billing:stripe_webhook": "Stripe's webhook: the Stripe-Signature over the raw body is the credential (SEC-HOOK, "
+    "BIL-3); anything unsigned is a 400 that changes nothing",
+    "billing:email_webhook": "the email provider's bounce webhook: its HMAC signature over timestamp and raw body is "
+    "the credential (SEC-HOOK, INT-2); anything unsigned is a 400 that changes nothing",
     "legal:dpa": "the data processing agreement, readable by anyone before signing up (ORG-8)",
     "legal:subprocessors": "the sub-processor register, readable by anyone (ORG-8)",
     "api-auth-token": "exchanges email and password for tokens (ID-2); rate limited (SEC-RL)",
