@@ -78,7 +78,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so that every response gets the headers: also SecurityMiddleware's HTTPS redirect (SEC-HDR).
+    # The request id first, so that every log line of the request carries it (OPS-1).
+    "interview_analyzer.logging.RequestIdMiddleware",
+    # Outermost after that, so that every response gets the headers: also the HTTPS redirect (SEC-HDR).
     "interview_analyzer.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "interview_analyzer.middleware.RequestSizeLimitMiddleware",
@@ -96,7 +98,10 @@ MIDDLEWARE = [
 
 if IS_PRODUCTION:
     # Static files from the web process in production (collected at image build); runserver serves them otherwise.
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "interview_analyzer.urls"
 WSGI_APPLICATION = "interview_analyzer.wsgi.application"
@@ -380,6 +385,7 @@ _dramatiq_middleware = [
     "dramatiq.middleware.CurrentMessage",
     "django_dramatiq.middleware.DbConnectionsMiddleware",
     "periodiq.PeriodiqMiddleware",  # the ``periodic`` actor option (the retention sweep, RET-8)
+    "interview_analyzer.logging.RequestIdJobMiddleware",  # the request id follows a request into its jobs (OPS-1)
 ]
 if DRAMATIQ_BROKER_URL.startswith(("redis://", "rediss://")):
     DRAMATIQ_BROKER = {
