@@ -272,7 +272,8 @@ def pairs_of(analysis: Analysis, turns: list[Turn]) -> list[QAPair]:
 
 
 def criteria_of(analysis: Analysis) -> tuple[list[CriterionSpec], dict]:
-    criteria = list(analysis.interview.candidate.hiring.criteria.order_by("position", "pk"))
+    hiring = analysis.interview.candidate.hiring
+    criteria = list(hiring.criteria.prefetch_related("questions").order_by("position", "pk"))
     specs = [
         CriterionSpec(
             key=c.public_id,
@@ -281,6 +282,7 @@ def criteria_of(analysis: Analysis) -> tuple[list[CriterionSpec], dict]:
             evidence_guidance=c.good_evidence,
             anchors={n: getattr(c, f"anchor_{n}") for n in range(1, 6) if getattr(c, f"anchor_{n}")},
             weight=c.weight,
+            questions=tuple(question.text for question in c.questions.all()),  # the kit: where to look first
         )
         for c in criteria
     ]

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from ai_analysis.models import Analysis, Score
+from ai_analysis.pipeline import criteria_of
 from ai_analysis.providers.base import ProviderError
 from ai_analysis.providers.local import LocalProvider
 from ai_analysis.semantic import model
@@ -122,3 +123,19 @@ def test_a_tampered_model_fails_the_score_step_with_the_reason_on_the_page(
     client.force_login(world.org.interviewer.user)
     html = client.get(f"/analyses/{analysis.public_id}/progress/").content.decode()
     assert "was not loaded" in html and MINILM_L6_INT8.tokenizer_sha256 in html
+
+
+@pytest.mark.django_db
+def test_the_interview_kit_reaches_the_scorer(acme):
+    """The kit's questions for a criterion travel with it to the provider, so its answers are looked at first."""
+    from hiring import services as hiring_services
+
+    world = pw.build(acme)
+    teamwork = world.hiring.criteria.get(name="Teamwork")
+    hiring_services.add_question(actor=acme.recruiter, criterion=teamwork, text="How did your team plan the work?")
+    hiring_services.add_question(actor=acme.recruiter, criterion=teamwork, text="Who did what?")
+    analysis = Analysis(organization=acme.organization, interview=world.interview)  # what the score step reads
+    specs, _ = criteria_of(analysis)
+    by_name = {spec.name: spec for spec in specs}
+    assert by_name["Teamwork"].questions == ("How did your team plan the work?", "Who did what?")
+    assert by_name["Mandarin fluency"].questions == ()
