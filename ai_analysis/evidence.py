@@ -363,6 +363,16 @@ def quotable(span: Span) -> bool:
     return len(text.split()) >= MIN_EVIDENCE_WORDS and not text.rstrip().endswith("?") and not check_scope(text)
 
 
+CLOSEST = "Of the score descriptions, they come closest to"  # the rationale's sentence naming the closest anchor
+_CLOSEST = re.compile(re.escape(CLOSEST) + r" ([1-5]): \u201c(.+?)\u201d\.")
+
+
+def closest_description(rationale: str) -> tuple[int, str] | None:
+    """The anchor level and text a local rationale names as closest, or None (another provider, or edited away)."""
+    found = _CLOSEST.search(rationale or "")
+    return (int(found.group(1)), found.group(2)) if found else None
+
+
 @dataclass(frozen=True)
 class _Candidate:
     span: Span
@@ -508,17 +518,15 @@ class LocalEvidenceScorer:
         quotes = "; ".join(f"\u201c{_shorten(c.span.text)}\u201d" for c in chosen)
         parts = [f"The score rests on these words from the answers: {quotes}."]
         if closest is not None:
-            parts.append(
-                f"Of the score descriptions, they come closest to {closest}: "
-                f"\u201c{criterion.anchors[closest].strip()}\u201d."
-            )
+            parts.append(f"{CLOSEST} {closest}: \u201c{criterion.anchors[closest].strip().rstrip('.')}\u201d.")
         elif match < 0 or criterion.anchors:
             parts.append("The score descriptions did not point to a level, so the middle one is used.")
         else:
             parts.append("The criterion has no score descriptions, so the score follows how well they match it.")
         if match >= 0 and criterion.description.strip():
             how = "closely" if match >= 0.75 else "in part" if match >= 0.4 else "only loosely"
-            described = f"They match {how} what the criterion asks for: \u201c{criterion.description.strip()}\u201d."
+            asks = criterion.description.strip().rstrip(".")
+            described = f"They match {how} what the criterion asks for: \u201c{asks}\u201d."
             if not check_scope(described):
                 parts.append(described)
                 if closest is not None:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from ai_analysis import guardrails, speech
 from ai_analysis.draft_checks import turns_of_pairs, validate_score_drafts
-from ai_analysis.evidence import LocalEvidenceScorer
+from ai_analysis.evidence import LocalEvidenceScorer, closest_description
 from ai_analysis.providers.base import (
     CANDIDATE_FEEDBACK,
     RECRUITER_FEEDBACK,
@@ -121,7 +121,25 @@ class LocalProvider:
     def candidate_feedback_draft(
         self, drafts: Sequence[ScoreDraft], criteria: Sequence[CriterionSpec], *, recruiter_notes: str, on_call: OnCall
     ) -> str:
+        """Neutral sentences per approved score (``guardrails``), then, per criterion whose reason names the closest
+        score description, that description in the candidate's terms; the whole text passes the AI-7 guardrail again
+        and falls back to the neutral sentences alone if it does not."""
         started = time.perf_counter()
         text = guardrails.draft_candidate_feedback_from_notes(recruiter_notes, list(drafts), list(criteria))
+        by_key = {draft.criterion_key: draft for draft in drafts}
+        extra = []
+        for criterion in criteria:
+            draft = by_key.get(criterion.key)
+            closest = closest_description(draft.rationale) if draft and draft.score is not None else None
+            if closest:
+                extra.append(
+                    f"{criterion.name}: your answers came closest to this description: \u201c{closest[1]}\u201d."
+                )
+        if extra:
+            checked = guardrails.candidate_feedback(
+                f"{text} {' '.join(extra)}", recruiter_names=[], criteria_names=[c.name for c in criteria]
+            )
+            if not checked.used_fallback:
+                text = checked.text
         self._report(on_call, CANDIDATE_FEEDBACK, started)
         return text

@@ -487,3 +487,20 @@ def test_swedish_inflections_meet_and_stop_words_are_dropped():
 )
 def test_light_stemmer(words, same):
     assert (len({stem(w) for w in words}) == 1) is same
+
+
+def test_the_local_candidate_feedback_uses_the_rationales_closest_description(drafts):
+    """AI-7: the candidate's feedback draft names, per scored criterion, the score description the reason names, and
+    still passes the candidate-feedback guardrail."""
+    from ai_analysis import guardrails
+    from ai_analysis.evidence import closest_description
+    from ai_analysis.providers.local import LocalProvider
+
+    ordered = [drafts[c.key] for c in CRITERIA]
+    text = LocalProvider().candidate_feedback_draft(ordered, CRITERIA, recruiter_notes="", on_call=lambda call: None)
+    level, description = closest_description(drafts["crit_inc"].rationale)
+    assert INCIDENTS.anchors[level].rstrip(".") == description
+    assert f"Incident response: your answers came closest to this description: \u201c{description}\u201d." in text
+    assert "Mandarin fluency: your answers came closest" not in text  # no score, no description
+    assert not guardrails.candidate_feedback(text, recruiter_names=[], criteria_names=[]).used_fallback
+    assert closest_description("A reviewer's own words.") is None
