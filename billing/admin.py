@@ -8,7 +8,15 @@ is ``adjust_credits``, e.g. from ``manage.py shell``), never through an admin fi
 
 from django.contrib import admin
 
-from billing.models import BillingAccount, CreditEntry, Invoice, Plan, UndeliverableAddress, WebhookEvent
+from billing.models import (
+    BillingAccount,
+    CreditEntry,
+    Invoice,
+    InvoiceIssue,
+    Plan,
+    UndeliverableAddress,
+    WebhookEvent,
+)
 from interview_analyzer.admin_base import TenantAdmin
 
 
@@ -57,6 +65,14 @@ class InvoiceAdmin(EvidenceAdmin):
     list_display = ["paid_at", "organization", "number", "amount", "stripe_invoice_id"]
     search_fields = ["organization__name", "number", "stripe_invoice_id", "public_id"]
     list_select_related = ["organization"]
+
+
+@admin.register(InvoiceIssue)
+class InvoiceIssueAdmin(EvidenceAdmin):
+    list_display = ["created_at", "organization", "invoice", "status", "attempts", "number", "failure_reason"]
+    list_filter = ["status"]
+    search_fields = ["organization__name", "number", "invoice__stripe_invoice_id", "public_id"]
+    list_select_related = ["organization", "invoice"]
 
 
 class PlatformRecordAdmin(admin.ModelAdmin):

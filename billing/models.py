@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from interview_analyzer.public_ids import PublicIdField
 from interview_analyzer.roles import Role
+from interview_analyzer.steps import StepRecord
 from interview_analyzer.tenancy import TenantModel, TenantQuerySet
 
 
@@ -190,6 +191,8 @@ class Invoice(TenantModel):
     amount_paid = models.PositiveIntegerField(help_text=_("In the currency's smallest unit (cents)."))
     currency = models.CharField(max_length=3)
     description = models.CharField(max_length=300, blank=True)
+    buyer_name = models.CharField(max_length=200, blank=True, help_text=_("As on the Stripe invoice."))
+    buyer_email = models.EmailField(blank=True, help_text=_("As on the Stripe invoice."))
     paid_at = models.DateTimeField()
     stripe_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -205,6 +208,32 @@ class Invoice(TenantModel):
     @property
     def amount(self) -> str:
         return f"{self.amount_paid / 100:.2f} {self.currency.upper()}"
+
+
+class InvoiceIssueQuerySet(TenantQuerySet):
+    def restrict_to(self, member):
+        return self if member.role == Role.ADMIN else self.none()
+
+
+class InvoiceIssue(StepRecord, TenantModel):
+    """Issuing a paid Stripe invoice in Fakturownia (BIL-4): one row per invoice, so one Fakturownia invoice per Stripe
+    invoice. Its state is the shared step runner's (``interview_analyzer.steps``): pending, running, done, or failed
+    with the reason shown on the billing page; the Dramatiq actor retries with backoff what may pass."""
+
+    public_id = PublicIdField("fki")
+    invoice = models.OneToOneField(Invoice, on_delete=models.CASCADE, related_name="issue", editable=False)
+    fakturownia_id = models.CharField(max_length=64, blank=True)
+    number = models.CharField(max_length=100, blank=True)
+    view_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = InvoiceIssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Fakturownia invoice for {self.invoice}"
 
 
 class UndeliverableAddress(models.Model):

@@ -22,4 +22,4 @@ def account(member) -> BillingAccount | None:
 
 def invoices(member):
     """The organization's paid invoices, newest first (admins only)."""
-    return Invoice.objects.visible_to(member)
+    return Invoice.objects.visible_to(member).select_related("issue")

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from django.db import IntegrityError, transaction
 
 from accounts.models import Organization
-from billing import plans, services
+from billing import invoices, plans, services
 from billing.models import BillingAccount, Invoice, Plan, WebhookEvent
 
 PAID_STATUSES = {"active", "trialing", "past_due"}
@@ -125,7 +125,7 @@ def _invoice_paid(event: dict, invoice: dict) -> tuple[str, Organization | None]
         return "ignored: unknown customer", None
     account = _locked(account)
     lines = (invoice.get("lines") or {}).get("data") or []
-    row, _ = Invoice.objects.get_or_create(
+    row, created = Invoice.objects.get_or_create(
         stripe_invoice_id=invoice["id"],
         defaults={
             "organization": account.organization,
@@ -133,10 +133,14 @@ def _invoice_paid(event: dict, invoice: dict) -> tuple[str, Organization | None]
             "amount_paid": int(invoice["amount_paid"]),
             "currency": invoice["currency"],
             "description": (lines[0].get("description") or "")[:300] if lines else "",
+            "buyer_name": (invoice.get("customer_name") or account.organization.name)[:200],
+            "buyer_email": (invoice.get("customer_email") or "")[:254],
             "paid_at": _time(event["created"]),
             "stripe_url": _web_url(invoice.get("hosted_invoice_url")),
         },
     )
+    if created:
+        invoices.schedule(row)  # BIL-4: the Fakturownia invoice, issued by an actor after commit
     if account.payment_failed_at is not None and row.paid_at >= account.payment_failed_at:
         account.payment_failed_at = None
         account.save(update_fields=["payment_failed_at"])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import seats_in_use
-from billing import plans, selectors, services, subscriptions
+from billing import fakturownia, plans, selectors, services, subscriptions
 from billing.forms import CheckoutForm
 from billing.stripe_client import is_configured
 from interview_analyzer.permissions import member_required
@@ -40,6 +40,7 @@ def overview(request):
         "account": selectors.account(member),
         "invoices": selectors.invoices(member)[:INVOICES_SHOWN],
         "stripe_configured": is_configured(),
+        "fakturownia_configured": fakturownia.is_configured(),
         "checkout": request.GET.get("checkout", ""),
     }
     return render(request, "billing/overview.html", context)

@@ -22,3 +22,16 @@ def stripe_double(settings):
     with StripeServer(prices={"price_team": 4900, "price_business": 19900}) as double:
         point_stripe_at(settings, double.base_url)
         yield double
+
+
+@pytest.fixture
+def fakturownia(settings):
+    """The Fakturownia double, with the settings that send invoices there through the outbound allowlist."""
+    from tests.billing.fakturownia_server import API_TOKEN, FakturowniaServer
+
+    with FakturowniaServer() as double:
+        settings.FAKTUROWNIA_URL = double.base_url
+        settings.FAKTUROWNIA_API_TOKEN = API_TOKEN
+        settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
+        settings.OUTBOUND_ALLOW_LOOPBACK = True
+        yield double
