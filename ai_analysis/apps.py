@@ -6,6 +6,7 @@ class AiAnalysisConfig(AppConfig):
     verbose_name = "AI analysis"
 
     def ready(self):
-        from ai_analysis import panels
+        from ai_analysis import panels, portal_panels
 
         panels.register()  # "Recording and analysis" on hiring's interview page
+        portal_panels.register()  # approved scores and feedback on the candidate's rights portal (RET-7)

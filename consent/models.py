@@ -158,6 +158,10 @@ class ConsentEventKind(models.TextChoices):
     DECLINED = "declined", _("Candidate declined")
     WITHDRAWN = "withdrawn", _("Candidate withdrew consent; erasure requested")
     REFUSED_LINK = "refused_link", _("A used, replaced or expired link was opened")
+    # The candidate's own actions in their rights portal (RET-7); withdrawing there is WITHDRAWN above.
+    PORTAL_LINK_SENT = "portal_link_sent", _("Candidate asked for a link to their data; it was emailed")
+    PORTAL_OPENED = "portal_opened", _("Candidate opened the page about their data")
+    DATA_EXPORTED = "data_exported", _("Candidate downloaded a copy of their data")
 
 
 class ConsentEventQuerySet(TenantQuerySet):

@@ -301,7 +301,9 @@ def note_refused_link(refusal: LinkRefused) -> None:
         _event(refusal.consent, ConsentEventKind.REFUSED_LINK)
 
 
-def _answer(raw_token: str, *, accept: bool, message: str = "") -> tuple[ConsentRequest, str | None]:
+def _answer(
+    raw_token: str, *, accept: bool, message: str = "", language: str | None = None
+) -> tuple[ConsentRequest, str | None]:
     message = (message or "").strip()
     if len(message) > DECLINE_MESSAGE_MAX:
         raise ValidationError(
@@ -316,38 +318,62 @@ def _answer(raw_token: str, *, accept: bool, message: str = "") -> tuple[Consent
         opened.link.used_at = now
         opened.link.save(update_fields=["used_at"])
         consent.responded_at = now
+        _remember_language(consent, language)
         portal_token = None
         if accept:
             consent.status = ConsentStatus.ACCEPTED
-            consent.save(update_fields=["status", "responded_at"])
+            consent.save(update_fields=["status", "responded_at", "language"])
             _event(consent, ConsentEventKind.ACCEPTED)
             portal_token = _issue_link(consent, LinkPurpose.PORTAL, now=now)
             _send_after_commit(consent, portal_token, LinkPurpose.PORTAL)
         else:
             consent.status = ConsentStatus.DECLINED
             consent.decline_message = message
-            consent.save(update_fields=["status", "responded_at", "decline_message"])
+            consent.save(update_fields=["status", "responded_at", "decline_message", "language"])
             _event(consent, ConsentEventKind.DECLINED)
     return consent, portal_token
 
 
-def accept(raw_token: str) -> tuple[ConsentRequest, str]:
+def accept(raw_token: str, *, language: str | None = None) -> tuple[ConsentRequest, str]:
     """The candidate consents for this hiring (CON-3). The link is spent; a portal link to withdraw is issued.
 
-    Returns the request and the raw portal token, so the confirmation page can show the withdrawal link at once
-    (it is also emailed).
+    ``language`` is the one the candidate read the page in (English or Swedish): it is stored on the request and
+    every later email and page to them uses it, the portal email sent now included. Returns the request and the raw
+    portal token, so the confirmation page can show the withdrawal link at once (it is also emailed).
     """
-    consent, portal_token = _answer(raw_token, accept=True)
+    consent, portal_token = _answer(raw_token, accept=True, language=language)
     return consent, portal_token
 
 
-def decline(raw_token: str, *, message: str = "") -> ConsentRequest:
-    """The candidate declines, optionally with a message to the recruiter (CON-3). The link is spent."""
-    consent, _portal = _answer(raw_token, accept=False, message=message)
+def decline(raw_token: str, *, message: str = "", language: str | None = None) -> ConsentRequest:
+    """The candidate declines, optionally with a message to the recruiter (CON-3). The link is spent. The page's
+    language is kept, as on accepting."""
+    consent, _portal = _answer(raw_token, accept=False, message=message, language=language)
     return consent
 
 
-def withdraw(raw_token: str) -> ConsentRequest:
+def _remember_language(consent: ConsentRequest, language: str | None) -> None:
+    """Keep the language the candidate chose (only a supported one); the caller saves ``language``."""
+    if language in {code for code, _name in settings.LANGUAGES}:
+        consent.language = language
+
+
+def _withdraw(consent_pk: int, *, language: str | None) -> ConsentRequest:
+    consent = ConsentRequest.objects.select_for_update().get(pk=consent_pk)
+    if consent.status != ConsentStatus.ACCEPTED:
+        raise LinkRefused(LinkRefused.CLOSED, consent)
+    now = timezone.now()
+    consent.status = ConsentStatus.WITHDRAWN
+    consent.withdrawn_at = now
+    consent.erasure_requested_at = now
+    _remember_language(consent, language)
+    consent.save(update_fields=["status", "withdrawn_at", "erasure_requested_at", "language"])
+    _event(consent, ConsentEventKind.WITHDRAWN)
+    signals.withdrawn.send(sender=ConsentRequest, consent=consent)  # retention erases (RET-6)
+    return consent
+
+
+def withdraw(raw_token: str, *, language: str | None = None) -> ConsentRequest:
     """The candidate withdraws through their portal link (CON-5): processing stops and erasure is requested.
 
     From this moment ``require_consent`` fails, so every queued or running worker step stops at its next check;
@@ -355,14 +381,25 @@ def withdraw(raw_token: str) -> ConsentRequest:
     """
     with transaction.atomic():
         opened = open_link(raw_token, lock=True)
-        consent = ConsentRequest.objects.select_for_update().get(pk=opened.consent.pk)
-        if opened.purpose != LinkPurpose.PORTAL or consent.status != ConsentStatus.ACCEPTED:
-            raise LinkRefused(LinkRefused.CLOSED, consent)
-        now = timezone.now()
-        consent.status = ConsentStatus.WITHDRAWN
-        consent.withdrawn_at = now
-        consent.erasure_requested_at = now
-        consent.save(update_fields=["status", "withdrawn_at", "erasure_requested_at"])
-        _event(consent, ConsentEventKind.WITHDRAWN)
-        signals.withdrawn.send(sender=ConsentRequest, consent=consent)  # retention erases (RET-6)
-    return consent
+        if opened.purpose != LinkPurpose.PORTAL:
+            raise LinkRefused(LinkRefused.CLOSED, opened.consent)
+        return _withdraw(opened.consent.pk, language=language)
+
+
+def withdraw_for_candidate(candidate: Candidate, *, language: str | None = None) -> ConsentRequest:
+    """The same withdrawal (CON-5) from the candidate's rights portal, whose own signed link already named the
+    candidate (``retention.portal.tokens``): objecting there is withdrawing here (RET-7). ``LinkRefused(CLOSED)``
+    when there is no recorded acceptance to withdraw (pending, declined or already withdrawn); nothing changes."""
+    with transaction.atomic():
+        consent = ConsentRequest.objects.filter(candidate_id=candidate.pk).first()
+        if consent is None:
+            raise LinkRefused(LinkRefused.UNKNOWN)
+        return _withdraw(consent.pk, language=language)
+
+
+def record_candidate_action(candidate: Candidate, kind: str) -> None:
+    """Write one of the candidate's own actions in their rights portal to the consent audit trail (OPS-1, RET-7):
+    the recruiters see it in the consent history on the candidate page. No actor: the candidate is not a member."""
+    consent = ConsentRequest.objects.filter(candidate_id=candidate.pk).first()
+    if consent is not None:
+        _event(consent, kind)

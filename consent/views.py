@@ -42,6 +42,9 @@ REFUSED_STATUS = {
 
 
 def _language(request, consent) -> str:
+    """The language of the page: the one picked on it (``?lang=``, or the form's ``lang`` when answering), else the
+    candidate's stored one. An answer stores the language it was given in (``services.accept``/``decline``/
+    ``withdraw``), so every later email and page to the candidate uses it."""
     chosen = request.GET.get("lang") or request.POST.get("lang") or ""
     codes = {code for code, _name in settings.LANGUAGES}
     if chosen in codes:
@@ -104,17 +107,17 @@ def candidate_link(request, token):
         action = request.POST.get("action")
         try:
             if opened.purpose == LinkPurpose.CONSENT and action == "accept":
-                consent, portal_token = services.accept(token)
+                consent, portal_token = services.accept(token, language=language)
                 done = "accepted"
             elif opened.purpose == LinkPurpose.CONSENT and action == "decline":
                 form = DeclineForm(request.POST)
                 if form.is_valid():
-                    consent = services.decline(token, message=form.cleaned_data["message"])
+                    consent = services.decline(token, message=form.cleaned_data["message"], language=language)
                     done = "declined"
                 else:
                     status = 400
             elif opened.purpose == LinkPurpose.PORTAL and action == "withdraw":
-                consent = services.withdraw(token)
+                consent = services.withdraw(token, language=language)
                 done = "withdrawn"
             else:
                 status = 400

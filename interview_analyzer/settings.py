@@ -164,6 +164,10 @@ RATE_LIMITS = {
     "recording_chunk": {"ip": env.str("RATE_LIMIT_RECORDING_CHUNK_IP", default="600/m"), "account": "240/m"},
     # The candidate's answers on the public consent page; "account" is the link itself.
     "consent_response": {"ip": env.str("RATE_LIMIT_CONSENT_RESPONSE_IP", default="30/10m"), "account": "10/10m"},
+    # The candidate's "email me a link to my data" (RET-6); "account" is the email address asked for.
+    "portal_link": {"ip": env.str("RATE_LIMIT_PORTAL_LINK_IP", default="10/h"), "account": "3/h"},
+    # Downloads and actions in the candidate's rights portal (RET-7); "account" is the candidate.
+    "portal_action": {"ip": env.str("RATE_LIMIT_PORTAL_ACTION_IP", default="60/10m"), "account": "20/10m"},
     # Unknown tokens of one-time links (consent, portal, invitation), per IP, GET and POST (accounts.rate_limits).
     "token_link": {"ip": env.str("RATE_LIMIT_TOKEN_LINK_IP", default="20/10m")},
 }
@@ -307,6 +311,10 @@ RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=15)
 RETENTION_EXTENSION_DAYS = env.int("RETENTION_EXTENSION_DAYS", default=30)
 # RET-8: when the retention sweep runs (cron syntax, server time); each run is cheap when there is nothing to do.
 RETENTION_SWEEP_CRON = env.str("RETENTION_SWEEP_CRON", default="*/15 * * * *")
+# The candidate's rights portal (RET-6, RET-7): how long its signed links work. The one emailed after consent (and
+# shown on consent's pages), and one asked for with the candidate's email address on /my-data/.
+PORTAL_LINK_TTL_DAYS = env.int("PORTAL_LINK_TTL_DAYS", default=30)
+PORTAL_REQUESTED_LINK_TTL_MINUTES = env.int("PORTAL_REQUESTED_LINK_TTL_MINUTES", default=60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Outbound HTTP (SEC-SSRF) ---------------------------------------------------------------------------------------

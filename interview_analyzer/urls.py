@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("consent.urls")),
     path("", include("ai_analysis.urls")),
     path("", include("retention.urls")),
+    path("", include("retention.portal.urls")),
     path("", include("billing.urls")),
     path("legal/", include(accounts_urls.legal_urlpatterns)),
     path("api/v1/", include(api_v1)),

@@ -42,6 +42,13 @@ PUBLIC = {
     "(CON-2, CON-5); an unknown link shows a 404 page",
     "retention:extend": "the one-click extension link in a recruiter's expiry warning: the signed single-use token is "
     "the credential (RET-3); GET only shows the button, an unknown or spent link shows a 410 page",
+    "portal:request_link": "the candidate asks for a link to their data by email (RET-6): the same answer for every "
+    "address, the link only to that address, rate limited",
+    "portal:home": "the candidate's rights portal: the signed link is the credential (RET-6, RET-7); an altered, "
+    "expired or erased link shows a 404/410 page",
+    "portal:export": "the candidate's copy of their data, behind the same signed link (RET-7)",
+    "portal:object": "the candidate objects (withdraws consent) behind the same signed link, after confirming (RET-7)",
+    "portal:erase": "the candidate's erasure request behind the same signed link, after confirming (RET-6)",
     "billing:stripe_webhook": "Stripe's webhook: the Stripe-Signature over the raw body is the credential (SEC-HOOK, "
     "BIL-3); anything unsigned is a 400 that changes nothing",
     "billing:email_webhook": "the email provider's bounce webhook: its HMAC signature over timestamp and raw body is "
