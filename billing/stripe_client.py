@@ -5,6 +5,8 @@ and local trials. Every request goes through ``interview_analyzer.outbound``: th
 ``OUTBOUND_ALLOWED_HOSTS`` like every other outbound destination, and private addresses are refused.
 """
 
+from urllib.parse import urlsplit
+
 import stripe
 from django.conf import settings
 
@@ -50,3 +52,16 @@ def client() -> stripe.StripeClient:
         http_client=OutboundHTTPClient(),
         max_network_retries=1,
     )
+
+
+STRIPE_HOSTED_PAGES = ("https://checkout.stripe.com", "https://billing.stripe.com")
+
+
+def hosted_page_origins() -> tuple[str, ...]:
+    """Where Stripe's Checkout and portal pages live, for the billing page's CSP ``form-action`` (SEC-HDR): its
+    buttons post here and are redirected there, which ``form-action 'self'`` would block. With ``STRIPE_API_BASE``
+    pointing elsewhere (the local Stripe double), that origin serves the hosted pages."""
+    base = urlsplit(settings.STRIPE_API_BASE)
+    if base.hostname == "api.stripe.com":
+        return STRIPE_HOSTED_PAGES
+    return (f"{base.scheme}://{base.netloc}",)

@@ -1,5 +1,6 @@
 """The admin's billing page and its two buttons (BIL-1, BIL-2, BIL-5). Views are thin: services decide."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.services import seats_in_use
 from billing import fakturownia, plans, selectors, services, subscriptions
 from billing.forms import CheckoutForm
-from billing.stripe_client import is_configured
+from billing.stripe_client import hosted_page_origins, is_configured
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
 
@@ -43,7 +44,14 @@ def overview(request):
         "fakturownia_configured": fakturownia.is_configured(),
         "checkout": request.GET.get("checkout", ""),
     }
-    return render(request, "billing/overview.html", context)
+    response = render(request, "billing/overview.html", context)
+    if context["stripe_configured"]:
+        # The Checkout and portal buttons post here and are redirected to Stripe's pages: allow exactly those.
+        origins = " ".join(hosted_page_origins())
+        response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {origins}"
+        )
+    return response
 
 
 def _page_url(request, **query) -> str:

@@ -138,3 +138,15 @@ def test_the_page_shows_plan_seats_credits_and_the_ledger(acme, stripe_double):
     assert "Monthly grant" in text and "+20" in text
     assert "Subscribe to Team" in text and "Subscribe to Business" in text
     assert "Subscribe to Enterprise" not in text
+
+
+def test_the_billing_page_allows_its_buttons_to_reach_stripe_and_nothing_else(acme, stripe_double, settings):
+    page = browser(acme.admin).get("/settings/billing/")
+    assert f"form-action 'self' {stripe_double.base_url};" in page["Content-Security-Policy"]
+    settings.STRIPE_API_BASE = "https://api.stripe.com"
+    page = browser(acme.admin).get("/settings/billing/")
+    assert (
+        "form-action 'self' https://checkout.stripe.com https://billing.stripe.com;" in page["Content-Security-Policy"]
+    )
+    settings.STRIPE_SECRET_KEY = ""
+    assert "form-action 'self';" in browser(acme.admin).get("/settings/billing/")["Content-Security-Policy"]
