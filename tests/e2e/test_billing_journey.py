@@ -1,6 +1,7 @@
 """An admin upgrades through Stripe Checkout (BIL-1): Globex's admin, on the Free plan, subscribes to Team on the local
 Stripe double's Checkout page; the double sends its signed webhooks to the live server (BIL-3), and back on the
-billing page the plan is Team, the month's credits are topped up to Team's grant and the paid invoice is listed, all in Debian's Chromium."""
+billing page the plan is Team, the month's credits are topped up to Team's grant and the paid invoice is listed,
+all in Debian's Chromium."""
 
 import pytest
 from playwright.sync_api import expect
