@@ -275,9 +275,10 @@ _SWEDISH_STOP_WORDS = _SWEDISH_WORDS | frozenset(_SWEDISH_STOP_TEXT.split())
 # the candidate). Matched per turn: the whole answer turn is then not evidence. English and Swedish.
 _NOT_MINE = re.compile(
     r"\b(?:"
-    r"i\s+(?:wasn['’]?t|was\s+not|had\s+nothing\s+to\s+do|didn['’]?t|did\s+not|never)\s+"
-    r"(?:part\s+of|involved|there|on\s+(?:that|the)\s+(?:team|project|account|job|shift|case)|work\s+on|"
-    r"do\s+(?:it|that|any\s+of)|take\s+part|have\s+anything\s+to\s+do)"
+    r"i\s+(?:wasn['’]?t|was\s+not|didn['’]?t|did\s+not)\s+"
+    r"(?:part\s+of|involved|there|on\s+(?:that|the)\s+(?:team|project|account|job|shift|case)|"
+    r"work\s+on\s+(?:it|that|this|the)|do\s+any\s+of\s+(?:it|that|the)|take\s+part|have\s+anything\s+to\s+do)"
+    r"|i\s+had\s+nothing\s+to\s+do\s+with"
     r"|i\s+was\s+(?:on|at|in|doing)\s+(?:a\s+)?(?:different|another|other)\s+\w+"
     r"|(?:that|it)\s+was\s+(?:really\s+|actually\s+|all\s+)?(?:his|her|their)\s+(?:deal|project|work|idea|case|job)"
     r"|(?:that|it)\s+was\s+(?:really\s+|actually\s+|all\s+)?(?:my\s+\w+|[A-Z][a-z]+)['’]s\s+"

@@ -351,7 +351,13 @@ def test_someone_elses_achievement_is_not_the_candidates_evidence():
     assert not_the_candidates_own("That was really Johan's deal; I wasn't part of that account.")
     assert not_the_candidates_own("My colleague found it. I was on a different job that whole week.")
     assert not_the_candidates_own("Det var inte jag som löste det, jag var på ett annat uppdrag.")
-    assert not not_the_candidates_own("I closed the airport contract myself after eight months of talks.")
+    for own in (
+        "I closed the airport contract myself after eight months of talks.",
+        "I never do it live: I lock off the breaker first.",
+        "I didn't do that again; since then I test every change.",
+        "It was a hard case, and I was there until two in the morning.",
+    ):
+        assert not not_the_candidates_own(own), own
 
 
 def test_sentences_a_score_may_not_rest_on_are_never_quoted():
