@@ -89,7 +89,12 @@ class RolePermission(BasePermission):
         if not member_may(member, role, require_verified=getattr(view, "require_verified", True)):
             return False
         credential_scopes = getattr(request.auth, "scopes", None)
-        return credential_scopes is None or required_scope(view, request.method) in credential_scopes
+        needed = required_scope(view, request.method)
+        if credential_scopes is None:
+            # A person (session or access token). The ``ats`` scope is for machines only: the ATS endpoints answer
+            # an API key that carries it, never a person, so a session cannot act as the ATS (KEY-4, INT-1).
+            return needed != Scope.ATS
+        return needed in credential_scopes
 
 
 def api_member(request):

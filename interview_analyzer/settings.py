@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "retention",
     "ai_analysis",
     "billing",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -322,6 +323,10 @@ OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
 # Loopback targets are refused unless a self-hoster runs e.g. their model server on the same machine.
 OUTBOUND_ALLOW_LOOPBACK = env.bool("OUTBOUND_ALLOW_LOOPBACK", default=False)
 OUTBOUND_TIMEOUT_SECONDS = env.float("OUTBOUND_TIMEOUT_SECONDS", default=30.0)
+# Outbound webhooks (INT-1): attempts per delivery, and the exponential backoff between them (base, 2×base, …, max).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600.0)
 
 # --- Storage: local files by default, Azure Blob Storage through django-storages when configured -------------------
 MEDIA_ROOT = VAR_DIR / "media"

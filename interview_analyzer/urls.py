@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("consent.api_urls")),
     path("", include("ai_analysis.api_urls")),
     path("", include("retention.api_urls")),
+    path("", include("integrations.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("retention.urls")),
     path("", include("retention.portal.urls")),
     path("", include("billing.urls")),
+    path("", include("integrations.urls")),
     path("legal/", include(accounts_urls.legal_urlpatterns)),
     path("api/v1/", include(api_v1)),
     path(settings.ADMIN_URL, admin.site.urls),
