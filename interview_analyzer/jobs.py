@@ -53,7 +53,8 @@ def run_due(actors, now) -> list:
 
 
 def start_inprocess_scheduler():
-    """A daemon thread that enqueues each periodic actor at the minutes its cron spec names (embedded default)."""
+    """A daemon thread that enqueues each periodic actor at the minutes its cron spec names (embedded default).
+    It lives as long as the in-process worker: a message is sent only while that worker exists to run it."""
     global _scheduler
     with _lock:
         if _scheduler is not None:
@@ -69,8 +70,8 @@ def start_inprocess_scheduler():
             while not stop.is_set():
                 now = pendulum.now()
                 following = min(actor.options["periodic"].next_valid_date(now) for actor in actors)
-                if stop.wait(max((following - pendulum.now()).total_seconds(), 0) + 0.5):
-                    return
+                if stop.wait(max((following - pendulum.now()).total_seconds(), 0) + 0.5) or _worker is None:
+                    return  # stopped, or the in-process worker that would run the jobs is gone
                 run_due(actors, following.replace(second=0, microsecond=0))
 
         _scheduler = threading.Thread(target=loop, name="periodic-actors", daemon=True)
