@@ -124,3 +124,41 @@ def test_staff_who_are_not_operators_do_not_see_platform_records(acme):
     client.force_login(acme.admin.user)
     assert client.get("/admin/billing/webhookevent/").status_code == 403
     assert client.get("/admin/billing/undeliverableaddress/").status_code == 403
+
+
+def test_an_operator_adjusts_credits_in_the_admin_with_a_reason(acme, operator):
+    services.credits_left(acme.organization)
+    account = BillingAccount.objects.get(organization=acme.organization)
+    client = Client()
+    client.force_login(operator)
+    path = f"/admin/billing/billingaccount/{account.pk}/adjust-credits/"
+    change = client.get(f"/admin/billing/billingaccount/{account.pk}/change/").content.decode()
+    assert "Adjust credits with a reason" in change and "20" in change
+
+    before = billing_state(acme)
+    assert client.post(path, {"amount": 50, "reason": ""}).status_code == 400
+    assert billing_state(acme) == before
+
+    response = client.post(path, {"amount": 50, "reason": "Goodwill after an outage"})
+    assert response.status_code == 302
+    entry = CreditEntry.objects.filter(organization=acme.organization).order_by("-pk").first()
+    assert (entry.kind, entry.amount, entry.reason, entry.created_by) == (
+        "adjustment",
+        50,
+        "Goodwill after an outage",
+        operator,
+    )
+    assert services.credits_left(acme.organization) == 70
+
+
+def test_staff_members_cannot_adjust_credits(acme):
+    services.credits_left(acme.organization)
+    account = BillingAccount.objects.get(organization=acme.organization)
+    acme.admin.user.is_staff = True
+    acme.admin.user.save()
+    client = Client()
+    client.force_login(acme.admin.user)
+    before = billing_state(acme)
+    response = client.post(f"/admin/billing/billingaccount/{account.pk}/adjust-credits/", {"amount": 9, "reason": "x"})
+    assert response.status_code in (302, 403)
+    assert billing_state(acme) == before
