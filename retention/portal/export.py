@@ -210,7 +210,9 @@ def stream(export: Export, *, language: str) -> Iterator[bytes]:
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         for item in export.files:
             try:
+                # Opening is lazy on blob storage: the first read is where a missing object shows.
                 source = item.storage.open(item.name, "rb")
+                piece = source.read(READ_BYTES)
             except Exception:  # noqa: BLE001 - a missing or unreadable object is reported in the file, not a crash
                 logger.warning("export: stored object unreadable", extra={"kind": item.kind})
                 item.missing = True
@@ -218,9 +220,10 @@ def stream(export: Export, *, language: str) -> Iterator[bytes]:
             info = zipfile.ZipInfo(item.path, date_time=timezone.localtime().timetuple()[:6])
             info.compress_type = zipfile.ZIP_STORED  # audio and documents are compressed already
             with source, archive.open(info, mode="w", force_zip64=True) as target:
-                while piece := source.read(READ_BYTES):
+                while piece:
                     target.write(piece)
                     yield sink.take()
+                    piece = source.read(READ_BYTES)
             yield sink.take()
         export.document["files"] = [
             {"path": item.path, "kind": item.kind, **({"missing": True} if item.missing else {})}

@@ -111,3 +111,20 @@ def test_a_post_without_the_csrf_token_is_refused(loaded):
     response = Client(enforce_csrf_checks=True).post(portal_path(loaded.candidate) + "object/", {"confirm": "on"})
     assert response.status_code == 403
     assert has_consent(loaded.candidate)
+
+
+def test_what_people_typed_is_escaped_on_the_portal(acme, loaded):
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    candidate = loaded.candidate
+    candidate.name = payload
+    candidate.save(update_fields=["name"])
+    candidate.hiring.title = payload
+    candidate.hiring.save(update_fields=["title"])
+    approve_everything(candidate)
+    Feedback.objects.for_operators().filter(
+        analysis__interview__candidate=candidate, audience=Feedback.Audience.CANDIDATE
+    ).update(text=payload)
+    for path in ("", "object/", "erase/"):
+        html = Client().get(portal_path(candidate) + path).content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html, path
+        assert "&lt;script&gt;" in html, path
