@@ -195,10 +195,8 @@ def _transcribe(analysis: Analysis, calls: list) -> None:
     provider = provider_for(analysis.organization)
     # The hiring's interview language ("auto", "en", "sv"); hiring adds the field, "auto" until it exists.
     language = getattr(analysis.interview.candidate.hiring, "interview_language", "auto")
-    # Only the local provider takes the language so far; the OpenAI provider's signature has no such argument yet.
-    options = {"language": language} if provider.name == "local" else {}
     with _local_copy(analysis.recording.merged) as path:
-        result = provider.transcribe(path, on_call=calls.append, **options)
+        result = provider.transcribe(path, on_call=calls.append, language=language)
     analysis.turns.all().delete()
     TranscriptTurn.objects.bulk_create(
         TranscriptTurn(

@@ -68,7 +68,9 @@ class Provider(Protocol):
     model: str  # the scoring model's identifier, recorded with every analysis
     prompt_version: str  # bumped whenever prompts or the local scoring rule change
 
-    def transcribe(self, audio_path: str, *, on_call: OnCall) -> TranscriptResult: ...
+    def transcribe(self, audio_path: str, *, on_call: OnCall, language: str = "auto") -> TranscriptResult:
+        """``language``: the hiring's interview language, "en", "sv" or "auto" (detect)."""
+        ...
 
     def score(
         self, pairs: Sequence[QAPair], criteria: Sequence[CriterionSpec], *, on_call: OnCall

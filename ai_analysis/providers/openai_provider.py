@@ -515,8 +515,9 @@ class OpenAIProvider:
 
     # --- Transcription (AI-1, AI-2) -------------------------------------------------------------------------------
 
-    def transcribe(self, audio_path: str, *, on_call: OnCall) -> TranscriptResult:
-        """Speech to text with segment timestamps; turns split at pauses, speakers alternate (low confidence)."""
+    def transcribe(self, audio_path: str, *, on_call: OnCall, language: str = "auto") -> TranscriptResult:
+        """Speech to text with segment timestamps; turns split at pauses, speakers alternate (low confidence).
+        A hiring's language ("en", "sv") is passed on as the API's ``language``; "auto" lets the model detect it."""
         path = Path(audio_path)
         if path.stat().st_size > MAX_UPLOAD_BYTES:
             raise ProviderError("the recording is larger than the transcription API accepts (25 MB)", retryable=False)
@@ -529,6 +530,7 @@ class OpenAIProvider:
                     file=(upload_name, audio),
                     response_format="verbose_json",
                     timestamp_granularities=["segment"],
+                    **({"language": language} if language and language != "auto" else {}),
                 )
 
         def seconds(response: Any) -> float | None:

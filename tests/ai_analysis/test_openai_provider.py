@@ -462,6 +462,17 @@ def test_transcription_turns_segments_into_alternating_turns(provider, server, r
     assert content == recording.read_bytes()
 
 
+@pytest.mark.parametrize(("language", "sent"), [("sv", ["sv"]), ("en", ["en"]), ("auto", None)])
+def test_the_hirings_interview_language_is_passed_to_the_transcription(
+    provider, server, records, recording, language, sent
+):
+    """Issue 12: a hiring in Swedish is transcribed as Swedish; "auto" lets the model detect the language."""
+    server.push(Reply(transcription(SEGMENTS, duration=20.5)))
+    provider.transcribe(str(recording), on_call=records.append, language=language)
+    [request] = server.requests
+    assert request.form.get("language") == sent
+
+
 def test_transcription_is_retried_with_the_whole_file_again(provider, server, records, sleeps, recording):
     server.push(Reply(error_body("busy"), status=502), Reply(transcription(SEGMENTS)))
 
