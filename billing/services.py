@@ -110,7 +110,7 @@ def reserve_for_analysis(*, organization: Organization, analysis_public_id: str)
     if left < cost:
         raise CreditsExhausted(
             _(
-                "Not enough analysis credits: an analysis needs %(cost)d and %(left)d are left this month. "
+                "Not enough analysis credits: an analysis needs %(cost)d and %(left)d are left. "
                 "Nothing was started and the recording is kept. An admin can upgrade the plan on the billing page."
             )
             % {"cost": cost, "left": max(left, 0)}

@@ -150,3 +150,11 @@ def test_the_billing_page_allows_its_buttons_to_reach_stripe_and_nothing_else(ac
     )
     settings.STRIPE_SECRET_KEY = ""
     assert "form-action 'self';" in browser(acme.admin).get("/settings/billing/")["Content-Security-Policy"]
+
+
+def test_the_billing_page_reads_in_swedish(acme, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    client = browser(acme.admin)
+    text = client.get("/settings/billing/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Analyskrediter" in text and "20 krediter kvar" in text and "4 av 5 används" in text
+    assert "Betalningar är inte konfigurerade på den här servern" in text
