@@ -24,7 +24,7 @@ KIND_TITLES = {
     "ai_analysis.score": _("Scores"),
     "ai_analysis.evidence": _("Quotes used as evidence"),
     "ai_analysis.feedback": _("Feedback texts"),
-    "retention.candidateclock": _("Retention clock"),
+    "retention.retentionclock": _("Retention clock"),
     "retention.retentionevent": _("Retention history entries"),
     "retention.extensionlink": _("Retention extension links"),
 }
