@@ -68,7 +68,8 @@ FIELDS_WITHHELD = {
     "ai_analysis.transcriptturn": ({"machine_speaker"}, "the machine's guess before a person corrected it"),
 }
 # Never exported from any row: secrets, and other people's identities in rows that only mention the candidate.
-SECRET_SUFFIXES = ("_hash", "secret", "password", "token")
+SECRET_SUFFIXES = ("_hash", "_token", "_key", "_signature")
+SECRET_WORDS = ("secret", "password")
 REFERENCE_FIELDS_WITHHELD = {"actor_email", "ip_address"}
 
 
@@ -93,7 +94,7 @@ class Export:
 
 
 def _is_secret(name: str) -> bool:
-    return name.endswith(SECRET_SUFFIXES) or name in {"token", "key"}
+    return name.endswith(SECRET_SUFFIXES) or any(word in name for word in SECRET_WORDS) or name in {"token", "key"}
 
 
 def _columns(model: type[models.Model], owned: set, withheld: set[str]) -> list[tuple[str, str]]:

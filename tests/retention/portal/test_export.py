@@ -149,3 +149,21 @@ def test_a_stored_object_that_cannot_be_read_is_reported_not_a_crash(loaded):
     [entry] = [f for f in document["files"] if f["path"] == f"files/{missing.name}"]
     assert entry["missing"] is True
     assert f"files/{missing.name}" not in archive.namelist()
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("token_hash", True),
+        ("secret_encrypted", True),
+        ("refresh_token", True),
+        ("password", True),
+        ("api_key", True),
+        ("token", True),
+        ("input_tokens", False),
+        ("email", False),
+        ("sha256", False),
+    ],
+)
+def test_which_field_names_are_treated_as_secrets(name, secret):
+    assert export._is_secret(name) is secret
