@@ -183,3 +183,12 @@ class Delivery(TenantModel):
     @property
     def payload(self) -> dict:
         return json.loads(self.body)
+
+    @property
+    def readable_body(self) -> str:
+        """The body indented for the delivery page (what is sent is ``body``, byte for byte)."""
+        return json.dumps(self.payload, indent=2, sort_keys=True)
+
+    @property
+    def can_replay(self) -> bool:
+        return self.status not in (DeliveryStatus.PENDING, DeliveryStatus.SENDING)

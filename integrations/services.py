@@ -417,13 +417,16 @@ def _claim(delivery_public_id: str) -> Delivery | None:
 def attempt_delivery(delivery_public_id: str) -> float | None:
     """Send one signed attempt (SEC-HOOK outbound side) through the outbound allowlist (SEC-SSRF).
 
-    Returns the seconds to wait before the next attempt, or ``None`` when there is nothing more to do (delivered,
-    refused, failed for good, or not this worker's to send). Headers: ``X-Timestamp`` (unix seconds) and
-    ``X-Signature`` = hex HMAC-SHA256 over ``<timestamp>.<raw body>`` with the endpoint's secret.
+    Returns the seconds to wait before the next attempt (also when another worker is sending it right now), or
+    ``None`` when there is nothing more to do (delivered, refused, failed for good, or gone). Headers:
+    ``X-Timestamp`` (unix seconds) and ``X-Signature`` = hex HMAC-SHA256 over ``<timestamp>.<raw body>`` with the
+    endpoint's secret.
     """
     delivery = _claim(delivery_public_id)
     if delivery is None:
-        return None
+        held = Delivery.objects.for_operators().filter(public_id=delivery_public_id, status=DeliveryStatus.SENDING)
+        # Another worker holds it. If that worker dies mid-send, the claim goes stale and this message takes it over.
+        return STALE_CLAIM.total_seconds() if held.exists() else None
     endpoint = delivery.endpoint
     connector = Connector.objects.for_operators().filter(organization_id=delivery.organization_id).first()
     status_code, error, final = None, "", None

@@ -123,6 +123,7 @@ def test_the_delivery_log_lists_and_details_deliveries(client, ats, receiver, se
     assert "decision.recorded" in listing and "502" in listing and "Waiting to retry" in listing
     detail = client.get(f"/settings/integrations/deliveries/{delivery.public_id}").content.decode()
     assert delivery.public_id in detail and "502" in detail and "Send again" in detail
+    assert "&quot;event&quot;: &quot;decision.recorded&quot;" in detail  # the body, readable
 
 
 def test_removing_an_endpoint_stops_its_deliveries(client, ats, receiver, settings):
@@ -134,3 +135,22 @@ def test_removing_an_endpoint_stops_its_deliveries(client, ats, receiver, settin
     client.force_login(ats.org.admin.user)
     assert client.post(f"/settings/integrations/endpoints/{endpoint.public_id}/delete").status_code == 302
     assert not WebhookEndpoint.objects.for_operators().exists()
+
+
+def test_operators_see_endpoints_in_the_django_admin_without_their_secret(client, ats, monkeypatch):
+    from tests.factories import UserFactory
+
+    monkeypatch.setattr(services, "resolve_allowed_addresses", lambda host, port, allow_loopback: ["93.184.216.34"])
+    endpoint, secret = services.create_endpoint(
+        actor=ats.org.admin, url="https://hooks.ats.example/in", events=["decision.recorded"]
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    pages = [
+        client.get("/admin/integrations/webhookendpoint/"),
+        client.get(f"/admin/integrations/webhookendpoint/{endpoint.pk}/change/"),
+        client.get("/admin/integrations/connector/"),
+    ]
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    text = "".join(page.content.decode() for page in pages)
+    assert "hooks.ats.example" in text
+    assert secret not in text and endpoint.secret_encrypted not in text

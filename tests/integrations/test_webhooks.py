@@ -378,3 +378,29 @@ def test_the_delivery_log_api_shows_attempts_and_replays(hook, client):
     assert row["body"]["data"]["candidate"]["external_id"] == "c-1"
     replayed = client.post(f"/api/v1/integrations/deliveries/{row['id']}/replay/")
     assert replayed.status_code == 202 and replayed.json()["status"] == "pending"
+
+
+@pytest.mark.django_db
+def test_a_delivery_held_by_a_worker_that_died_is_taken_over(hook, django_capture_on_commit_callbacks):
+    """Safe to run twice: a second message waits while another worker sends; a claim left by a dead worker goes
+    stale and the next message sends it, once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    candidate = _candidate(hook)
+    hiring_services.record_decision(actor=hook.admin, candidate=candidate, outcome="hired", reason="ok")
+    [delivery] = deliveries()
+    Delivery.objects.for_operators().filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENDING, claimed_at=timezone.now()
+    )
+    assert services.attempt_delivery(delivery.public_id) == services.STALE_CLAIM.total_seconds()
+    assert hook.receiver.requests == []
+    Delivery.objects.for_operators().filter(pk=delivery.pk).update(
+        claimed_at=timezone.now() - services.STALE_CLAIM - timedelta(seconds=1)
+    )
+    assert services.attempt_delivery(delivery.public_id) is None
+    assert services.attempt_delivery(delivery.public_id) is None  # delivered: a repeat does nothing
+    assert len(hook.receiver.requests) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
