@@ -11,6 +11,7 @@ reject, correct a speaker) hiring manager or above on a hiring the member manage
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
@@ -19,7 +20,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
 from accounts import rate_limits
-from ai_analysis import actors, recordings, review
+from ai_analysis import actors, playback, recordings, review
 from ai_analysis import serializers as s
 from ai_analysis.models import Analysis, Feedback, Recording, Review, Score, TranscriptTurn
 from interview_analyzer.roles import Role
@@ -96,6 +97,24 @@ class RecordingViewSet(mixins.RetrieveModelMixin, TenantViewSet):
             )
         return Response(s.AnalysisSerializer(analysis).data, status=status.HTTP_202_ACCEPTED)
 
+    def destroy(self, request, public_id):
+        """Delete a recording that is unfinished or whose analysis failed, to upload another (409 otherwise)."""
+        recordings.delete_recording(actor=self.member, recording=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        responses={(200, "audio/*"): OpenApiTypes.BINARY, (206, "audio/*"): OpenApiTypes.BINARY},
+        parameters=[OpenApiParameter("Range", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        summary="The merged recording (HTTP Range requests: 206, or 416 for a range past the end)",
+    )
+    @action(detail=True, methods=["get"])
+    def audio(self, request, public_id):
+        recording = self.get_object()
+        if not recording.merged:
+            raise Http404
+        size = recording.merged_bytes or recording.merged.storage.size(recording.merged.name)
+        return playback.audio_response(request, recording.merged, size=size, container=recording.merged_format)
+
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("interview", OpenApiTypes.STR)]))
 class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
@@ -130,6 +149,17 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
             "scores": scores,
         }
         return Response(s.ExplanationSerializer(payload).data)
+
+    @extend_schema(request=None, responses={202: s.AnalysisSerializer}, summary="Retry from the failed step")
+    @action(detail=True, methods=["post"], write_role=Role.INTERVIEWER)
+    def retry(self, request, public_id):
+        """Run a failed analysis again from the step that failed; 409 unless it failed, 403 without consent."""
+        analysis = self.get_object()
+        with transaction.atomic():
+            step = recordings.retry_analysis(actor=self.member, analysis=analysis)
+            transaction.on_commit(lambda: actors.STEP_ACTORS[step.name].send(analysis.public_id))
+        analysis.refresh_from_db()
+        return Response(s.AnalysisSerializer(analysis).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ReviewViewSet(TenantViewSet):

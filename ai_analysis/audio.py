@@ -7,24 +7,32 @@ Two kinds of chunk reach :func:`merge_chunks`:
 
 * **continuation fragments**: the browser's ``MediaRecorder`` with a timeslice emits one WebM/Opus stream cut into
   pieces; only chunk 0 carries the container header and the pieces are decodable only when joined byte for byte;
-* **independent files**: a desktop client may send every chunk as a complete file (WAV, Ogg/Opus, MP4/AAC, WebM).
+* **independent files**: a desktop client may send every chunk as a complete file (WAV, Ogg/Opus, MP4/AAC, WebM,
+  MP3).
+
+A file uploaded from the page arrives as one file cut into byte pieces: its first piece has the header and the rest
+continue it. An MP4 (or M4A) cut that way is joined into a temporary file on disk before it is read, because its
+index may sit at the end of the file and FFmpeg must seek to it.
 
 Which kind a chunk is comes from its first bytes, never from a file name or a declared type (SEC-UP): a chunk that
 starts with a container header (EBML ``1A45DFA3``, ``OggS`` with the beginning-of-stream flag, ``RIFF....WAVE``, an
-``ftyp`` box) starts a new *segment*; any other chunk continues the segment before it. Each segment is read as one
-byte stream and its packets are copied into a single output container with shifted timestamps (no re-encoding). A
-segment of the same codec with another sample rate or channel count is decoded and re-encoded as a fallback; one of
-another codec is refused unless the caller asks for re-encoding. Memory stays constant: chunks are opened one at a
-time and read in small blocks, and nothing holds a whole chunk or recording. Even a browser recording that is a
-single segment is remuxed rather than copied byte for byte: the output then states its duration and has cues, so
-players can show its length and seek in it (MediaRecorder's own stream has neither).
+``ftyp`` box, an ``ID3`` tag; an MPEG audio frame header only as the very first chunk) starts a new *segment*; any
+other chunk continues the segment before it. Each segment is read as one byte stream and its packets are copied into
+a single output container with shifted timestamps (no re-encoding). A segment of the same codec with another sample
+rate or channel count is decoded and re-encoded as a fallback; one of another codec is refused unless the caller
+asks for re-encoding. Memory stays constant: chunks are opened one at a time and read in small blocks, and nothing
+holds a whole chunk or recording. Even a browser recording that is a single segment is remuxed rather than copied
+byte for byte: the output then states its duration and has cues, so players can show its length and seek in it
+(MediaRecorder's own stream has neither).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
 import struct
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -39,8 +47,8 @@ HEAD_BYTES = 12  # enough to recognise every header below
 READ_BLOCK = 64 * 1024
 
 # Sniffed kind -> the FFmpeg demuxer that reads it (given explicitly, so FFmpeg never guesses from a name).
-DEMUXERS = {"webm": "matroska", "ogg": "ogg", "wav": "wav", "mp4": "mov"}
-KIND_NAMES = {"webm": "WebM/Matroska", "ogg": "Ogg", "wav": "WAV", "mp4": "MP4"}
+DEMUXERS = {"webm": "matroska", "ogg": "ogg", "wav": "wav", "mp4": "mov", "mp3": "mp3"}
+KIND_NAMES = {"webm": "WebM/Matroska", "ogg": "Ogg", "wav": "WAV", "mp4": "MP4", "mp3": "MP3"}
 WEBM_CODECS = {"opus", "vorbis"}
 
 
@@ -56,7 +64,7 @@ class AudioError(Exception):
 class MergeResult:
     """What :func:`merge_chunks` wrote: one playable file of ``container`` format."""
 
-    container: str  # "webm", "matroska", "ogg", "wav" or "mp4"
+    container: str  # "webm", "matroska", "ogg", "wav", "mp4" or "mp3"
     duration_seconds: float
     codec: str  # FFmpeg codec name, e.g. "opus", "aac", "pcm_s16le"
     channels: int
@@ -100,7 +108,19 @@ def sniff(head: bytes) -> str | None:
         return "wav"
     if head[4:8] == b"ftyp":
         return "mp4"
+    if head[:3] == b"ID3" and len(head) > 3 and head[3] in (2, 3, 4):
+        return "mp3"  # an ID3v2 tag, which MP3 files (ffmpeg's, most encoders') start with
     return None
+
+
+def is_mpeg_audio_frame(head: bytes) -> bool:
+    """An MPEG-1/2 Layer III frame header (an MP3 without an ID3 tag). Two bytes of sync are too common inside other
+    streams to start a segment anywhere, so the merge only accepts this for the very first chunk."""
+    if len(head) < 4 or head[0] != 0xFF or (head[1] & 0xE0) != 0xE0:
+        return False
+    version, layer = (head[1] >> 3) & 0x03, (head[1] >> 1) & 0x03
+    bitrate, rate = head[2] >> 4, (head[2] >> 2) & 0x03
+    return version != 1 and layer == 1 and bitrate not in (0, 15) and rate != 3
 
 
 class _Chunk:
@@ -118,6 +138,8 @@ class _Chunk:
         self.start = _tell(self.file)
         self.head = _read_exactly(self.file, HEAD_BYTES)
         self.kind = sniff(self.head)
+        if self.kind is None and index == 0 and is_mpeg_audio_frame(self.head):
+            self.kind = "mp3"
         self.pending = self.head  # bytes read for sniffing, handed out before the rest of the file
         self.bytes_read = 0
 
@@ -235,6 +257,8 @@ def _is_complete_mp4(chunk: _Chunk) -> bool:
                 size = end - position
             if size < header:
                 return False  # not a box structure we understand
+            if position + size > end:
+                return False  # the box runs past this chunk: the file continues in the next one
             if kind == b"moov":
                 seen.add(b"moov")
                 inner, moov_end = position + header, position + size
@@ -366,7 +390,7 @@ class _CountingWriter:
 def _output_format(kind: str, codec: str) -> str:
     if kind == "webm":
         return "webm" if codec in WEBM_CODECS else "matroska"
-    return {"ogg": "ogg", "wav": "wav", "mp4": "mp4"}[kind]
+    return {"ogg": "ogg", "wav": "wav", "mp4": "mp4", "mp3": "mp3"}[kind]
 
 
 def _output_options(fmt: str, seekable: bool) -> dict[str, str]:
@@ -573,10 +597,18 @@ def _merge_segment(
     # end); a segment of several chunks is read as one byte stream over them.
     own_file = first.rewound() if following is None or following.kind is not None else None
     reader = _SegmentReader(source, first) if own_file is None else None
+    spooled = None
     try:
         if following is not None and following.kind is None:
             _check_mp4_continuation(first, following)  # before the MP4 demuxer fails on the header chunk alone
-        with _open_input(own_file if own_file is not None else reader, first.kind, where) as container:
+            if first.kind == "mp4":
+                # An MP4 cut into pieces (a file uploaded from the page): FFmpeg must seek in it, so the pieces
+                # are joined on disk first, in blocks.
+                spooled = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finally)
+                shutil.copyfileobj(reader, spooled, READ_BLOCK)
+                spooled.seek(0)
+        source_file = own_file if own_file is not None else (spooled if spooled is not None else reader)
+        with _open_input(source_file, first.kind, where) as container:
             stream = _first_audio_stream(container, where)
             shape = _StreamShape.of(stream)
             if output is None:
@@ -600,6 +632,8 @@ def _merge_segment(
             raise reader.error from exc
         raise AudioError(f"{where} could not be decoded: {exc.strerror}") from exc
     finally:
+        if spooled is not None:
+            spooled.close()
         if reader is not None:
             reader.close()
         first.close()

@@ -237,6 +237,9 @@ class Score(TenantModel):
     rationale = models.TextField(blank=True)
     machine_value = models.PositiveSmallIntegerField(null=True, blank=True)
     machine_rationale = models.TextField(blank=True)
+    # The machine's evidence as it was before a person chose the quotes their own score rests on (kept, not shown
+    # as this score's evidence): [{"turn": turn public id, "quote": ..., "start_s": ..., "end_s": ...}].
+    machine_evidence = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=Review.choices, default=Review.DRAFT)
     edited = models.BooleanField(default=False)
     reviewed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -260,6 +263,10 @@ class Score(TenantModel):
 
     def __str__(self):
         return f"{self.criterion_name}: {self.value}"
+
+    def is_reviewer_judgement(self, quote_count: int) -> bool:
+        """A person's own score that no quote supports: shown as their judgement, never as resting on quotes."""
+        return self.edited and self.value is not None and quote_count == 0
 
 
 class Evidence(TenantModel):

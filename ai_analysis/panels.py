@@ -1,16 +1,86 @@
-"""ai_analysis's panel on hiring's interview page: the recording and its latest analysis, with the way to record or
-upload (AI-1, AI-3). Read through ``visible_to(member)``, like every read; ``AiAnalysisConfig`` registers it."""
+"""ai_analysis's panels on hiring's pages (AI-1, AI-3, OPS-3), registered by ``AiAnalysisConfig``; every read goes
+through ``visible_to(member)``.
 
-from ai_analysis.models import Analysis, Recording
+- The interview page: the recording and its latest analysis, with the way to record or upload, and what to do
+  when it failed.
+- The dashboard (the start page of recruiters, hiring managers and admins): "Drafts awaiting your review", every
+  finished analysis that still has a draft score or feedback item, the longest waiting first, counted over
+  everything the member may review (not over the rows shown); and the analyses that failed, to retry or replace.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+
+from ai_analysis import recordings
+from ai_analysis.models import Analysis, Feedback, Recording, Review, Score
 from interview_analyzer.page_panels import register_panel
+from interview_analyzer.roles import Role
+
+QUEUE_ROWS = 10
+FAILED_ROWS = 5
 
 
 def interview_recording(request, interview) -> dict:
     member = request.member
+    latest = Analysis.objects.visible_to(member).filter(interview=interview).first()
+    recording = Recording.objects.visible_to(member).filter(interview=interview).first()
     return {
         "interview": interview,
-        "latest": Analysis.objects.visible_to(member).filter(interview=interview).first(),
-        "recording": Recording.objects.visible_to(member).filter(interview=interview).first(),
+        "latest": latest,
+        "recording": recording,
+        "can_delete": recording is not None and recordings.can_delete(recording, latest),
+    }
+
+
+def drafts_awaiting_review(member):
+    """Finished analyses with at least one draft score or feedback item, visible to the member (AI-3)."""
+    draft_scores = Score.objects.filter(analysis=OuterRef("pk"), status=Review.DRAFT)
+    draft_feedback = Feedback.objects.filter(analysis=OuterRef("pk"), status=Review.DRAFT)
+    return (
+        Analysis.objects.visible_to(member)
+        .filter(status=Analysis.Status.DONE)
+        .filter(Exists(draft_scores) | Exists(draft_feedback))
+    )
+
+
+def review_queue(request, obj=None) -> dict | None:
+    member = request.member
+    if not member.has_role(Role.HIRING_MANAGER):
+        return None
+    waiting = drafts_awaiting_review(member)
+    rows = (
+        waiting.select_related("interview__candidate__hiring")
+        .annotate(draft_count=Count("scores", filter=Q(scores__status=Review.DRAFT), distinct=True))
+        .order_by("finished_at", "pk")[:QUEUE_ROWS]
+    )
+    failed = (
+        Analysis.objects.visible_to(member)
+        .filter(status=Analysis.Status.FAILED)
+        .select_related("interview__candidate__hiring")
+        .order_by("-finished_at", "-pk")
+    )
+    return {
+        "count": waiting.count(),
+        "rows": [
+            {
+                "candidate": analysis.interview.candidate.name,
+                "hiring": analysis.interview.candidate.hiring.title,
+                "held_at": analysis.interview.scheduled_at,
+                "ready_at": analysis.finished_at,
+                "drafts": analysis.draft_count,
+                "url": reverse("ai_analysis:analysis", args=[analysis.public_id]) + "#scores",
+            }
+            for analysis in rows
+        ],
+        "failed_count": failed.count(),
+        "failed": [
+            {
+                "candidate": analysis.interview.candidate.name,
+                "hiring": analysis.interview.candidate.hiring.title,
+                "url": reverse("ai_analysis:analysis", args=[analysis.public_id]) + "#recovery",
+            }
+            for analysis in failed[:FAILED_ROWS]
+        ],
     }
 
 
@@ -20,4 +90,10 @@ def register() -> None:
         name="recording",
         template="ai_analysis/_interview_recording.html",
         context=interview_recording,
+    )
+    register_panel(
+        "hiring.dashboard.queue",
+        name="review_queue",
+        template="ai_analysis/_review_queue.html",
+        context=review_queue,
     )

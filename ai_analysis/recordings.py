@@ -168,3 +168,83 @@ def start_analysis(*, recording: Recording, actor: Membership | None) -> Analysi
     # BIL-5: the analysis spends its credits as it starts, or nothing starts (CreditsExhausted: 409, page message).
     billing_services.reserve_for_analysis(organization=recording.organization, analysis_public_id=analysis.public_id)
     return analysis
+
+
+# --- Recovery: retry from the failed step, replace, delete ---------------------------------------------------------
+
+
+class NotRecoverable(Conflict):
+    """Retry or delete asked of a recording or analysis that has not failed (409); nothing changed."""
+
+    code = "not_recoverable"
+
+
+def _latest_analysis(recording: Recording) -> Analysis | None:
+    return recording.analyses.order_by("-created_at", "-pk").first()
+
+
+def can_delete(recording: Recording, latest: Analysis | None) -> bool:
+    """A recording can be deleted (or replaced) while it is unfinished, or when its latest analysis failed or
+    stopped. One whose analysis is running or ready is kept: its drafts may be under review, and erasing a
+    candidate's data as a whole is the retention app's job (RET-4)."""
+    if recording.status == Recording.Status.RECEIVING:
+        return True
+    return latest is None or latest.status in (Analysis.Status.FAILED, Analysis.Status.STOPPED)
+
+
+@transaction.atomic
+def retry_analysis(*, actor: Membership, analysis: Analysis) -> AnalysisStep:
+    """Run a failed analysis again from the step that failed; the steps done before it keep their results.
+
+    The failed step and those after it go back to waiting, the analysis to queued. Returns the step to run first
+    (the caller enqueues its actor after commit). Refused without consent (CON-4) and for an analysis that has not
+    failed (409).
+    """
+    _require_visible_interview(actor, analysis.interview)
+    require_consent(analysis.interview.candidate)
+    analysis = Analysis.objects.for_operators().select_for_update().get(pk=analysis.pk)
+    if analysis.status != Analysis.Status.FAILED:
+        raise NotRecoverable(
+            _("Only a failed analysis can be retried; this one is %(status)s.")
+            % {"status": analysis.get_status_display().lower()}
+        )
+    # BIL-5: the failed run gave its credits back; running again spends them again, or is refused without them.
+    billing_services.reserve_for_analysis(organization=analysis.organization, analysis_public_id=analysis.public_id)
+    steps = list(analysis.steps.select_for_update().order_by("position"))
+    failed = next((step for step in steps if step.status != AnalysisStep.Status.DONE), None)
+    if failed is None:  # pragma: no cover - a failed analysis has a step that is not done
+        raise NotRecoverable(_("Every step of this analysis is done."))
+    AnalysisStep.objects.for_operators().filter(analysis=analysis, position__gte=failed.position).update(
+        status=AnalysisStep.Status.PENDING, attempts=0, started_at=None, finished_at=None, failure_reason=""
+    )
+    analysis.status, analysis.failure_reason, analysis.finished_at = Analysis.Status.QUEUED, "", None
+    analysis.save(update_fields=["status", "failure_reason", "finished_at"])
+    failed.refresh_from_db()
+    return failed
+
+
+@transaction.atomic
+def delete_recording(*, actor: Membership, recording: Recording) -> None:
+    """Delete an unfinished or failed recording with its chunks, merged file and analyses, so a new file can be
+    uploaded in its place. The stored files are removed after the transaction commits.
+
+    Allowed without consent (deleting is always allowed); refused with 409 for a recording whose analysis is
+    running or ready for review.
+    """
+    _require_visible_interview(actor, recording.interview)
+    recording = Recording.objects.for_operators().select_for_update().get(pk=recording.pk)
+    if not can_delete(recording, _latest_analysis(recording)):
+        raise NotRecoverable(
+            _("This recording has an analysis that is running or ready for review; it cannot be deleted here.")
+        )
+    storage = recording.merged.storage
+    names = list(recording.chunks.values_list("file", flat=True))
+    if recording.merged:
+        names.append(recording.merged.name)
+    recording.delete()
+
+    def remove_files():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)

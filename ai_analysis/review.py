@@ -18,12 +18,15 @@ from accounts.models import Membership
 from ai_analysis import guardrails
 from ai_analysis.models import Evidence, Feedback, Review, Score, TranscriptTurn
 from ai_analysis.pipeline import team_names
+from ai_analysis.types import CANDIDATE
 from consent.services import require_consent
+from hiring import services as hiring_services
 from hiring.models import Candidate
 from interview_analyzer.permissions import require_access
 from interview_analyzer.roles import Role
 
 MAX_TEXT = 5000
+MAX_QUOTES = 20
 
 
 def _require_reviewer(actor: Membership, item) -> None:
@@ -44,19 +47,62 @@ def _reviewed(item, actor: Membership, status: str) -> None:
     item.reviewed_at = timezone.now()
 
 
+def _complete_interview_when_approved(actor: Membership, score: Score) -> None:
+    """An analysis is approved once no score of it is a draft and at least one is approved: the interview was
+    held, so a still-scheduled interview is completed by the reviewer (hiring keeps who and when)."""
+    analysis = score.analysis
+    scores = Score.objects.for_operators().filter(analysis_id=analysis.pk)
+    if scores.filter(status=Review.DRAFT).exists() or not scores.filter(status=Review.APPROVED).exists():
+        return
+    hiring_services.complete_interview_on_approval(actor=actor, interview=analysis.interview)
+
+
 @transaction.atomic
 def approve_score(*, actor: Membership, score: Score) -> Score:
     _require_reviewer(actor, score)
-    score = Score.objects.select_for_update().get(pk=score.pk)
+    score = Score.objects.select_for_update().select_related("analysis__interview").get(pk=score.pk)
     _reviewed(score, actor, Review.APPROVED)
     score.needs_recheck = False
     score.save(update_fields=["status", "reviewed_by", "reviewed_at", "needs_recheck"])
+    _complete_interview_when_approved(actor, score)
     return score
 
 
+def _evidence_snapshot(score: Score) -> list[dict]:
+    return [
+        {"turn": item.turn.public_id, "quote": item.quote, "start_s": item.start_s, "end_s": item.end_s}
+        for item in score.evidence.select_related("turn").order_by("start_s", "pk")
+    ]
+
+
+def _chosen_turns(score: Score, turn_ids: list[str]) -> list[TranscriptTurn]:
+    """The candidate turns of this score's analysis that the reviewer picked (AI-4: evidence quotes only the
+    candidate). Anything else is a form error; nothing is stored."""
+    unique = list(dict.fromkeys(turn_ids))
+    if len(unique) > MAX_QUOTES:
+        raise ValidationError({"quotes": _("Choose at most %(max)d quotes.") % {"max": MAX_QUOTES}})
+    turns = {
+        turn.public_id: turn
+        for turn in TranscriptTurn.objects.for_operators().filter(
+            analysis_id=score.analysis_id, speaker=CANDIDATE, public_id__in=unique
+        )
+    }
+    if len(turns) != len(unique):
+        raise ValidationError({"quotes": _("Quotes can only come from what the candidate said in this interview.")})
+    return [turns[public_id] for public_id in unique]
+
+
 @transaction.atomic
-def edit_score(*, actor: Membership, score: Score, value: int | None, rationale: str) -> Score:
-    """A person's own score replaces the draft and is approved under their name; the machine's draft is kept."""
+def edit_score(
+    *, actor: Membership, score: Score, value: int | None, rationale: str, quotes: list[str] | None = None
+) -> Score:
+    """A person's own score replaces the draft and is approved under their name; the machine's draft is kept.
+
+    ``quotes`` are public ids of the candidate's turns the person's score rests on (AI-4): each becomes the score's
+    evidence, verbatim with its time (the machine's quote from that turn when it had one, else the whole turn).
+    None keeps the evidence as it is; an empty list leaves none, and the score is then shown as the reviewer's
+    judgement, never as resting on quotes. The machine's evidence is kept in ``machine_evidence``.
+    """
     _require_reviewer(actor, score)
     if value is not None and not 1 <= value <= 5:
         raise ValidationError({"value": _("A score is 1 to 5, or empty for insufficient evidence.")})
@@ -65,19 +111,51 @@ def edit_score(*, actor: Membership, score: Score, value: int | None, rationale:
         raise ValidationError({"rationale": _("Say why: the rationale is what a reviewer and the candidate read.")})
     if len(rationale) > MAX_TEXT:
         raise ValidationError({"rationale": _("The rationale is too long.")})
-    score = Score.objects.select_for_update().get(pk=score.pk)
+    score = Score.objects.select_for_update().select_related("analysis__interview").get(pk=score.pk)
+    chosen = _chosen_turns(score, quotes) if quotes is not None else None
+    fields = ["value", "rationale", "edited", "needs_recheck", "status", "reviewed_by", "reviewed_at"]
+    if chosen is not None:
+        if not score.edited and not score.machine_evidence:
+            score.machine_evidence = _evidence_snapshot(score)
+            fields.append("machine_evidence")
+        machine_quotes = {item["turn"]: item for item in score.machine_evidence}
+        current = {item.turn_id: item for item in score.evidence.all()}
+        score.evidence.all().delete()
+        rows = []
+        for turn in chosen:
+            kept = current.get(turn.pk)
+            known = machine_quotes.get(turn.public_id)
+            if kept is not None:
+                quote, start_s, end_s = kept.quote, kept.start_s, kept.end_s
+            elif known is not None and known["quote"] in turn.text:
+                quote, start_s, end_s = known["quote"], known["start_s"], known["end_s"]
+            else:
+                quote, start_s, end_s = turn.text, turn.start_s, turn.end_s
+            rows.append(
+                Evidence(
+                    organization_id=score.organization_id,
+                    score=score,
+                    turn=turn,
+                    quote=quote,
+                    start_s=start_s,
+                    end_s=end_s,
+                )
+            )
+        Evidence.objects.bulk_create(rows)
     score.value, score.rationale, score.edited, score.needs_recheck = value, rationale, True, False
     _reviewed(score, actor, Review.APPROVED)
-    score.save(update_fields=["value", "rationale", "edited", "needs_recheck", "status", "reviewed_by", "reviewed_at"])
+    score.save(update_fields=fields)
+    _complete_interview_when_approved(actor, score)
     return score
 
 
 @transaction.atomic
 def reject_score(*, actor: Membership, score: Score) -> Score:
     _require_reviewer(actor, score)
-    score = Score.objects.select_for_update().get(pk=score.pk)
+    score = Score.objects.select_for_update().select_related("analysis__interview").get(pk=score.pk)
     _reviewed(score, actor, Review.REJECTED)
     score.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    _complete_interview_when_approved(actor, score)
     return score
 
 

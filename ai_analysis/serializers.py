@@ -101,6 +101,10 @@ class ScoreSerializer(serializers.ModelSerializer):
     criterion = public_id_of("criterion")
     evidence = EvidenceSerializer(many=True, read_only=True)
     reviewed_by = public_id_of("reviewed_by", allow_null=True)
+    basis = serializers.SerializerMethodField(
+        help_text='"quotes" when the score rests on quoted evidence; "reviewer_judgement" when a person set it '
+        "without any quote; null for insufficient evidence."
+    )
 
     class Meta:
         model = Score
@@ -119,13 +123,30 @@ class ScoreSerializer(serializers.ModelSerializer):
             "reviewed_by",
             "reviewed_at",
             "evidence",
+            "basis",
         ]
         read_only_fields = fields
+
+    def get_basis(self, score) -> str | None:
+        return basis_of(score)
+
+
+def basis_of(score) -> str | None:
+    if score.value is None:
+        return None
+    return "reviewer_judgement" if score.is_reviewer_judgement(len(score.evidence.all())) else "quotes"
 
 
 class ScoreEditSerializer(StrictInput, serializers.Serializer):
     value = serializers.IntegerField(min_value=1, max_value=5, allow_null=True)
     rationale = serializers.CharField(max_length=5000)
+    quotes = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        max_length=20,
+        help_text="Public ids of the candidate's turns the score rests on, quoted verbatim with their times. "
+        "Omit to keep the evidence; an empty list makes the score the reviewer's judgement.",
+    )
 
 
 class TurnSerializer(serializers.ModelSerializer):
@@ -172,11 +193,15 @@ class ExplanationScoreSerializer(serializers.ModelSerializer):
 
     criterion = public_id_of("criterion")
     evidence = EvidenceSerializer(many=True, read_only=True)
+    basis = serializers.SerializerMethodField(help_text='"quotes" or "reviewer_judgement" (no quote supports it).')
 
     class Meta:
         model = Score
-        fields = ["criterion", "criterion_name", "value", "rationale", "edited", "reviewed_at", "evidence"]
+        fields = ["criterion", "criterion_name", "value", "rationale", "edited", "reviewed_at", "evidence", "basis"]
         read_only_fields = fields
+
+    def get_basis(self, score) -> str | None:
+        return basis_of(score)
 
 
 class ExplanationSerializer(serializers.Serializer):

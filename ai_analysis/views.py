@@ -13,8 +13,9 @@ Thin: reads go through ``visible_to`` and ``get_visible_or_404`` (an object anot
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,8 +23,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ai_analysis import review
-from ai_analysis.forms import FeedbackApproveForm, ScoreEditForm, SpeakerForm
+from ai_analysis import actors, failures, playback, recordings, review
+from ai_analysis.forms import FeedbackApproveForm, ScoreEditForm, SpeakerForm, clock
 from ai_analysis.models import (
     Analysis,
     Evidence,
@@ -38,6 +39,7 @@ from ai_analysis.types import CANDIDATE, INTERVIEWER
 from consent.models import ConsentRequest
 from consent.services import ConsentRequired, has_consent
 from hiring.models import Interview
+from interview_analyzer.errors import Conflict
 from interview_analyzer.forms import apply_service_error
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
@@ -49,16 +51,6 @@ FILE_CHUNK_BYTES = 5 * 1024 * 1024
 # How often the analysis page asks for the steps while the pipeline runs.
 POLL_MILLISECONDS = 2000
 FINISHED = {Analysis.Status.DONE, Analysis.Status.FAILED, Analysis.Status.STOPPED}
-
-
-def clock(seconds) -> str:
-    """A position in the recording as people read it: 0:07, 12:34, 1:02:03."""
-    if seconds is None:
-        return ""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _manages(member) -> bool:
@@ -97,6 +89,9 @@ def recorder(request, public_id):
         "consent": ConsentRequest.objects.visible_to(member).filter(candidate=candidate).first(),
         "recording": recording,
         "latest_analysis": latest,
+        "can_delete": recording is not None
+        and recording.status == Recording.Status.COMPLETE
+        and recordings.can_delete(recording, latest),
         "file_chunk_bytes": FILE_CHUNK_BYTES,
     }
     return render(request, "ai_analysis/recorder.html", context)
@@ -130,8 +125,10 @@ def _review_items(member, analysis: Analysis) -> dict:
     for score in scores:
         for quote in score.quotes:
             quote.clock = clock(quote.start_s)
-        # AI-4: a score without evidence is not shown as a score, unless a person set it themselves.
+        # AI-4: a score without evidence is not shown as a score, unless a person set it themselves; then it is
+        # shown as their judgement, apart from the scores that rest on quotes.
         score.shown_value = score.value if (score.quotes or score.edited) else None
+        score.judgement = score.is_reviewer_judgement(len(score.quotes))
     return {"turns": turns, "scores": scores, "feedback": feedback}
 
 
@@ -146,15 +143,23 @@ def _render_analysis(request, analysis: Analysis, *, forms: dict | None = None, 
     can_review = manages and consented
     if can_review:
         for score in items["scores"]:
-            score.edit_form = forms.get(score.public_id) or ScoreEditForm(score=score)
+            score.edit_form = forms.get(score.public_id) or ScoreEditForm(
+                score=score, turns=items["turns"], quoted=[quote.turn.public_id for quote in score.quotes]
+            )
         for feedback in items["feedback"]:
             feedback.approve_form = forms.get(feedback.public_id) or FeedbackApproveForm(feedback=feedback)
         for turn in items["turns"]:
             turn.speaker_form = forms.get(turn.public_id)
     steps = list(analysis.steps.all())
+    recording = analysis.recording
+    latest = recording.analyses.order_by("-created_at", "-pk").first()
     context = {
         "analysis": analysis,
         "steps": steps,
+        "failure": failures.explain(analysis, steps),
+        "can_retry": analysis.status == Analysis.Status.FAILED and consented,
+        "can_delete": analysis.pk == latest.pk and recordings.can_delete(recording, latest),
+        "audio_url": reverse("ai_analysis:recording_audio", args=[recording.public_id]) if recording.merged else "",
         "interview": analysis.interview,
         "candidate": candidate,
         "hiring": candidate.hiring,
@@ -186,7 +191,13 @@ def analysis_progress(request, public_id):
     analysis = _visible_analysis(request, public_id)
     if request.method not in GET_ONLY:
         return HttpResponseNotAllowed(GET_ONLY)
-    context = {"analysis": analysis, "steps": list(analysis.steps.all()), "running": analysis.status not in FINISHED}
+    steps = list(analysis.steps.all())
+    context = {
+        "analysis": analysis,
+        "steps": steps,
+        "running": analysis.status not in FINISHED,
+        "failure": failures.explain(analysis, steps),
+    }
     return render(request, "ai_analysis/_progress.html", context)
 
 
@@ -207,13 +218,15 @@ def explanation(request, public_id):
     for score in scores:
         for quote in score.quotes:
             quote.clock = clock(quote.start_s)
+        score.judgement = score.is_reviewer_judgement(len(score.quotes))
     context = {
         "analysis": analysis,
         "interview": analysis.interview,
         "candidate": analysis.interview.candidate,
         "hiring": analysis.interview.candidate.hiring,
         "manages": _manages(member),
-        "scores": scores,
+        "scores": [score for score in scores if not score.judgement],
+        "judgements": [score for score in scores if score.judgement],
         "pending_count": Score.objects.visible_to(member)
         .filter(analysis=analysis)
         .exclude(status=Review.APPROVED)
@@ -262,7 +275,8 @@ def score_approve(request, public_id):
 @require_POST
 def score_edit(request, public_id):
     score = _reviewable(request, Score, public_id)
-    form = ScoreEditForm(request.POST, score=score)
+    turns = TranscriptTurn.objects.visible_to(request.member).filter(analysis_id=score.analysis_id)
+    form = ScoreEditForm(request.POST, score=score, turns=list(turns))
     if not form.is_valid():
         return _render_analysis(
             request, _visible_analysis(request, score.analysis.public_id), forms={score.public_id: form}, status=400
@@ -350,3 +364,57 @@ def feedback_reject(request, public_id):
         return _refused(request, feedback, error)
     messages.success(request, _("Feedback rejected: it will not be used."))
     return _back_to(feedback, f"feedback-{feedback.public_id}")
+
+
+# --- Listening and recovery ---------------------------------------------------------------------------------------
+
+
+@member_required(Role.INTERVIEWER)
+def recording_audio(request, public_id):
+    """The merged recording, with HTTP Range support so the player can seek (``ai_analysis.playback``). Only for
+    members who may see the interview (ORG-4); for everyone else, the same 404 as for no recording (ORG-5)."""
+    recording = get_visible_or_404(Recording, request.member, public_id)
+    if request.method not in GET_ONLY:
+        return HttpResponseNotAllowed(GET_ONLY)
+    if not recording.merged:
+        raise Http404
+    size = recording.merged_bytes or recording.merged.storage.size(recording.merged.name)
+    return playback.audio_response(request, recording.merged, size=size, container=recording.merged_format)
+
+
+@member_required(Role.INTERVIEWER)
+@require_POST
+def analysis_retry(request, public_id):
+    """Run a failed analysis again from the step that failed (CON-4 is asked again by the service)."""
+    analysis = _visible_analysis(request, public_id)
+    try:
+        with transaction.atomic():
+            step = recordings.retry_analysis(actor=request.member, analysis=analysis)
+            transaction.on_commit(lambda: actors.STEP_ACTORS[step.name].send(analysis.public_id))
+    except (Conflict, ConsentRequired) as error:
+        messages.error(request, _("Nothing was changed: %(reason)s") % {"reason": error.args[0]})
+        return _render_analysis(request, analysis, status=403 if isinstance(error, ConsentRequired) else 409)
+    messages.success(
+        request, _("Retrying from “%(step)s”. The steps done before it are kept.") % {"step": step.get_name_display()}
+    )
+    return redirect("ai_analysis:analysis", public_id=analysis.public_id)
+
+
+@member_required(Role.INTERVIEWER)
+@require_POST
+def recording_delete(request, public_id):
+    """Delete a failed or unfinished recording; ``replace=1`` then opens the upload to send another file."""
+    recording = get_visible_or_404(
+        Recording, request.member, public_id, queryset=Recording.objects.select_related("interview")
+    )
+    interview = recording.interview
+    try:
+        recordings.delete_recording(actor=request.member, recording=recording)
+    except Conflict as error:
+        messages.error(request, _("Nothing was changed: %(reason)s") % {"reason": error.args[0]})
+        return redirect("hiring:interview_detail", public_id=interview.public_id)
+    if request.POST.get("replace"):
+        messages.success(request, _("The failed recording is deleted. Upload the new file."))
+        return redirect(reverse("ai_analysis:record", args=[interview.public_id]) + "#file-heading")
+    messages.success(request, _("The recording and its analysis are deleted."))
+    return redirect(reverse("hiring:interview_detail", args=[interview.public_id]) + "#recording")

@@ -9,6 +9,7 @@ the ``read`` scope for GET and ``write`` for the rest (``RolePermission``'s defa
 from django.conf import settings
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -108,11 +109,29 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Hiring
     filter_lookups = {"candidate": "candidate__public_id", "hiring": "candidate__hiring__public_id", "status": "status"}
 
     def refine_queryset(self, queryset):
-        return queryset.select_related("candidate__hiring", "interviewer")
+        return queryset.select_related("candidate__hiring", "interviewer", "closed_by")
 
     def create(self, request):
-        interview = services.schedule_interview(actor=self.member, **self.validated(s.InterviewCreateSerializer))
+        fields = self.validated(s.InterviewCreateSerializer)
+        if fields.pop("held"):
+            fields["held_at"] = fields.pop("scheduled_at")
+            interview = services.log_held_interview(actor=self.member, **fields)
+        else:
+            interview = services.schedule_interview(actor=self.member, **fields)
         return self.respond(interview, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.InterviewSerializer, summary="Mark the interview held")
+    @action(detail=True, methods=["post"], write_role=Role.INTERVIEWER)
+    def complete(self, request, public_id):
+        """Its interviewer or whoever manages the hiring; 409 when it is already completed or cancelled."""
+        return self.respond(services.complete_interview(actor=self.member, interview=self.get_object()))
+
+    @extend_schema(request=s.InterviewCancelSerializer, responses=s.InterviewSerializer, summary="Cancel")
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, public_id):
+        interview = self.get_object()
+        reason = self.validated(s.InterviewCancelSerializer)["reason"]
+        return self.respond(services.cancel_interview(actor=self.member, interview=interview, reason=reason))
 
     def partial_update(self, request, public_id):
         interview = self.get_object()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
 from hiring.models import Candidate, Criterion, Decision, Hiring, InterviewQuestion, Stage
+from hiring.services import HELD_CLOCK_SKEW
 from interview_analyzer.roles import Role
 from interview_analyzer.sanitize import MAX_RICH_TEXT_LENGTH
 
@@ -169,6 +170,11 @@ class InterviewForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=480, initial=45)
+    held = forms.BooleanField(
+        label=_("It already took place"),
+        required=False,
+        help_text=_("Log an interview that was held, for example a video call, and upload its recording next."),
+    )
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,11 +184,28 @@ class InterviewForm(forms.Form):
         field.label_from_instance = lambda m: f"{m.user.display_name} · {m.get_role_display()}"
         field.initial = member.public_id
 
-    def clean_scheduled_at(self):
-        when = self.cleaned_data["scheduled_at"]
-        if when < timezone.now() - timedelta(minutes=5):
-            raise ValidationError(_("Choose a time in the future."))
-        return when
+    def clean(self):
+        cleaned = super().clean()
+        when = cleaned.get("scheduled_at")
+        if when is None:
+            return cleaned
+        if cleaned.get("held"):
+            if when > timezone.now() + HELD_CLOCK_SKEW:
+                self.add_error("scheduled_at", _("An interview that was held cannot be in the future."))
+        elif when < timezone.now() - timedelta(minutes=5):
+            self.add_error(
+                "scheduled_at", _("Choose a time in the future, or tick “It already took place” to log a past one.")
+            )
+        return cleaned
+
+
+class CancelInterviewForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=500,
+        help_text=_("Kept with your name and the time."),
+    )
 
 
 class ReassignForm(forms.Form):

@@ -284,6 +284,14 @@ class Interview(TenantModel):
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Who closed the interview and when (completed, by a person or by the approval of its analysis; or cancelled).
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closed_by_email = models.EmailField(blank=True)  # kept when the member is removed
+    closed_automatically = models.BooleanField(default=False)
+    cancel_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # Logged afterwards as already held (an interview recorded elsewhere, e.g. yesterday's video call).
+    logged_as_held = models.BooleanField(default=False)
 
     objects = InterviewQuerySet.as_manager()
 
@@ -293,6 +301,10 @@ class Interview(TenantModel):
 
     def __str__(self):
         return f"Interview of {self.candidate} at {self.scheduled_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.SCHEDULED
 
 
 class DecisionQuerySet(WithinHiringQuerySet):

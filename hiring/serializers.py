@@ -186,6 +186,7 @@ class InterviewSerializer(serializers.ModelSerializer):
     candidate = public_id_of("candidate")
     hiring = public_id_of("candidate.hiring")
     interviewer = public_id_of("interviewer", allow_null=True, help_text="Public id of the membership.")
+    closed_by = public_id_of("closed_by", allow_null=True, help_text="Who completed or cancelled it (membership).")
 
     class Meta:
         model = Interview
@@ -198,6 +199,12 @@ class InterviewSerializer(serializers.ModelSerializer):
             "duration_minutes",
             "status",
             "created_at",
+            "logged_as_held",
+            "closed_at",
+            "closed_by",
+            "closed_by_email",
+            "closed_automatically",
+            "cancel_reason",
         ]
         read_only_fields = fields
 
@@ -206,10 +213,19 @@ class InterviewCreateSerializer(StrictInput, serializers.ModelSerializer):
     candidate = PublicIdRelatedField(Candidate, help_text="Public id of the candidate.")
     interviewer = PublicIdRelatedField(Membership, help_text="Public id of the interviewer's membership.")
     duration_minutes = serializers.IntegerField(min_value=5, max_value=480, default=45)
+    held = serializers.BooleanField(
+        default=False,
+        help_text="True logs an interview that already took place (scheduled_at is then when it was held, not in "
+        "the future); it is created completed, and its recording can be uploaded.",
+    )
 
     class Meta:
         model = Interview
-        fields = ["candidate", "interviewer", "scheduled_at", "duration_minutes"]
+        fields = ["candidate", "interviewer", "scheduled_at", "duration_minutes", "held"]
+
+
+class InterviewCancelSerializer(StrictInput, serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class InterviewReassignSerializer(StrictInput, serializers.Serializer):

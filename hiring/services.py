@@ -6,10 +6,14 @@ Candidates are added by ``consent.services.add_candidate``, which asks for their
 (CON-1); everything after that is here.
 """
 
+import logging
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -26,11 +30,17 @@ from hiring.models import (
     InterviewQuestion,
     Stage,
 )
+from interview_analyzer.errors import Conflict
 from interview_analyzer.permissions import check_member, require_access
 from interview_analyzer.public_ids import new_public_id
 from interview_analyzer.roles import Role
 from interview_analyzer.sanitize import MAX_RICH_TEXT_LENGTH, sanitize_rich_text
 from interview_analyzer.storage_quota import check_storage_quota
+
+logger = logging.getLogger(__name__)
+
+# A held interview's time may be this far ahead of the server's clock (a browser's clock runs a little fast).
+HELD_CLOCK_SKEW = timedelta(minutes=5)
 
 HIRING_FIELDS = ("title", "description", "status", "interview_language")
 CRITERION_FIELDS = (
@@ -262,6 +272,102 @@ def schedule_interview(
     if candidate.stage in (Stage.APPLIED, Stage.SCREENING):
         Candidate.objects.filter(pk=candidate.pk).update(stage=Stage.INTERVIEW)
     return interview
+
+
+@transaction.atomic
+def log_held_interview(
+    *, actor: Membership, candidate: Candidate, interviewer: Membership, held_at, duration_minutes: int = 45
+) -> Interview:
+    """An interview that already happened (yesterday's video call), logged so its recording can be uploaded.
+
+    It is created completed, by the actor, now; the time it was held cannot be in the future.
+    """
+    if held_at > timezone.now() + HELD_CLOCK_SKEW:
+        raise ValidationError({"scheduled_at": _("An interview that was held cannot be in the future.")}, code="future")
+    interview = schedule_interview(
+        actor=actor,
+        candidate=candidate,
+        interviewer=interviewer,
+        scheduled_at=held_at,
+        duration_minutes=duration_minutes,
+    )
+    _close(interview, actor, Interview.Status.COMPLETED)
+    interview.logged_as_held = True
+    interview.save(update_fields=["status", "closed_at", "closed_by", "closed_by_email", "logged_as_held"])
+    return interview
+
+
+class InterviewClosed(Conflict):
+    """The interview is already completed or cancelled (409); nothing changed."""
+
+    code = "interview_closed"
+
+
+def _close(interview: Interview, actor: Membership | None, status: str, *, automatic: bool = False) -> None:
+    interview.status = status
+    interview.closed_at = timezone.now()
+    interview.closed_by = actor
+    interview.closed_by_email = actor.user.email if actor else ""
+    interview.closed_automatically = automatic
+
+
+def _locked_open_interview(interview: Interview) -> Interview:
+    locked = Interview.objects.for_operators().select_for_update().get(pk=interview.pk)
+    if locked.status != Interview.Status.SCHEDULED:
+        raise InterviewClosed(
+            _("The interview is already %(status)s.") % {"status": locked.get_status_display().lower()}
+        )
+    return locked
+
+
+_CLOSE_FIELDS = ["status", "closed_at", "closed_by", "closed_by_email", "closed_automatically", "cancel_reason"]
+
+
+@transaction.atomic
+def complete_interview(*, actor: Membership, interview: Interview) -> Interview:
+    """Mark an interview held. Its interviewer may, and whoever manages its hiring; who and when are kept."""
+    if interview.interviewer_id != actor.pk:
+        _manage(actor, interview.candidate.hiring)
+    else:
+        require_access(actor, interview, Role.INTERVIEWER)
+    interview = _locked_open_interview(interview)
+    _close(interview, actor, Interview.Status.COMPLETED)
+    interview.save(update_fields=_CLOSE_FIELDS)
+    logger.info("interview completed", extra={"interview": interview.public_id, "by": actor.public_id})
+    return interview
+
+
+@transaction.atomic
+def cancel_interview(*, actor: Membership, interview: Interview, reason: str = "") -> Interview:
+    """Cancel an interview that has not been held; managers of its hiring only. Who, when and why are kept."""
+    _manage(actor, interview.candidate.hiring)
+    reason = (reason or "").strip()
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("The reason can be at most 500 characters.")}, code="too_long")
+    interview = _locked_open_interview(interview)
+    _close(interview, actor, Interview.Status.CANCELLED)
+    interview.cancel_reason = reason
+    interview.save(update_fields=_CLOSE_FIELDS)
+    logger.info("interview cancelled", extra={"interview": interview.public_id, "by": actor.public_id})
+    return interview
+
+
+@transaction.atomic
+def complete_interview_on_approval(*, actor: Membership, interview: Interview) -> bool:
+    """The analysis of a still-scheduled interview was approved: the interview was held, so it is completed by
+    the approving reviewer, marked as automatic. An interview already completed or cancelled is left alone."""
+    updated = (
+        Interview.objects.for_operators()
+        .filter(pk=interview.pk, status=Interview.Status.SCHEDULED)
+        .update(
+            status=Interview.Status.COMPLETED,
+            closed_at=timezone.now(),
+            closed_by=actor,
+            closed_by_email=actor.user.email,
+            closed_automatically=True,
+        )
+    )
+    return bool(updated)
 
 
 @transaction.atomic

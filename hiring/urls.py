@@ -29,4 +29,6 @@ urlpatterns = [
     path("interviews/", views.my_interviews, name="my_interviews"),
     path("interviews/<pid:public_id>/", views.interview_detail, name="interview_detail"),
     path("interviews/<pid:public_id>/reassign", views.interview_reassign, name="interview_reassign"),
+    path("interviews/<pid:public_id>/complete", views.interview_complete, name="interview_complete"),
+    path("interviews/<pid:public_id>/cancel", views.interview_cancel, name="interview_cancel"),
 ]

@@ -7,6 +7,7 @@ from interview_analyzer.public_ids import PublicIdConverter
 register_converter(PublicIdConverter, "pid")
 
 from accounts import urls as accounts_urls  # noqa: E402  (needs the pid converter)
+from hiring.views.home import home  # noqa: E402  (the start page: what needs each member)
 from interview_analyzer import views  # noqa: E402
 
 api_v1 = [
@@ -19,7 +20,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     *accounts_urls.allauth_overrides,
@@ -28,9 +29,9 @@ urlpatterns = [
     path("", include("hiring.urls")),
     path("", include("consent.urls")),
     path("", include("ai_analysis.urls")),
+    path("", include("billing.urls")),
     path("", include("retention.urls")),
     path("", include("retention.portal.urls")),
-    path("", include("billing.urls")),
     path("", include("integrations.urls")),
     path("legal/", include(accounts_urls.legal_urlpatterns)),
     path("api/v1/", include(api_v1)),

@@ -1,4 +1,4 @@
-"""Project-level pages: landing, dashboard entry, health and readiness (OPS-2), and the shared error pages."""
+"""Project-level pages: health and readiness (OPS-2), and the shared error pages."""
 
 import logging
 
@@ -12,13 +12,6 @@ from django.views.decorators.http import require_GET
 from interview_analyzer.jobs import broker_is_ready
 
 logger = logging.getLogger(__name__)
-
-
-def home(request):
-    """Landing page for visitors; the member's start page once signed in."""
-    if request.user.is_authenticated:
-        return render(request, "home.html", {"member": request.member})
-    return render(request, "landing.html")
 
 
 @never_cache

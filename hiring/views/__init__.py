@@ -22,6 +22,8 @@ from hiring.views.hirings import (
 )
 from hiring.views.interviews import (
     decision_record,
+    interview_cancel,
+    interview_complete,
     interview_detail,
     interview_reassign,
     interview_schedule,
@@ -47,6 +49,8 @@ __all__ = [
     "hiring_list",
     "hiring_member_grant",
     "hiring_member_revoke",
+    "interview_cancel",
+    "interview_complete",
     "interview_detail",
     "interview_reassign",
     "interview_schedule",

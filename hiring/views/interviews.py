@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hiring import services
-from hiring.forms import DecisionForm, InterviewForm, ReassignForm
+from hiring.forms import CancelInterviewForm, DecisionForm, InterviewForm, ReassignForm
 from hiring.models import Interview
 from hiring.views.candidates import render_candidate, visible_candidate
 from hiring.views.hirings import criteria_with_kit
 from hiring.views.shared import GET_ONLY, manages_hirings
+from interview_analyzer.errors import Conflict
 from interview_analyzer.forms import apply_service_error
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
@@ -33,14 +34,29 @@ def interview_schedule(request, public_id):
     candidate = visible_candidate(request, public_id)
     form = InterviewForm(request.POST, member=member)
     if form.is_valid():
+        fields = dict(form.cleaned_data)
+        held = fields.pop("held")
         try:
-            interview = services.schedule_interview(actor=member, candidate=candidate, **form.cleaned_data)
+            if held:
+                interview = services.log_held_interview(
+                    actor=member,
+                    candidate=candidate,
+                    interviewer=fields["interviewer"],
+                    held_at=fields["scheduled_at"],
+                    duration_minutes=fields["duration_minutes"],
+                )
+            else:
+                interview = services.schedule_interview(actor=member, candidate=candidate, **fields)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
-            messages.success(
-                request, _("Interview scheduled with %(name)s.") % {"name": interview.interviewer.user.display_name}
-            )
+            name = interview.interviewer.user.display_name
+            if held:
+                messages.success(
+                    request, _("Interview with %(name)s logged. Upload its recording here.") % {"name": name}
+                )
+                return redirect(reverse("hiring:interview_detail", args=[interview.public_id]) + "#recording")
+            messages.success(request, _("Interview scheduled with %(name)s.") % {"name": name})
             return redirect(reverse("hiring:candidate_detail", args=[candidate.public_id]) + "#interviews")
     return render_candidate(request, candidate, status=400, interview_form=form)
 
@@ -68,6 +84,10 @@ def decision_record(request, public_id):
 @require_GET
 def my_interviews(request):
     """The interviews assigned to the member, upcoming first (ORG-2: an interviewer's start page)."""
+    return render_my_interviews(request)
+
+
+def render_my_interviews(request, *, home: bool = False):
     member = request.member
     now = timezone.now()
     mine = Interview.objects.visible_to(member).filter(interviewer=member).select_related("candidate__hiring")
@@ -77,12 +97,12 @@ def my_interviews(request):
     return render(
         request,
         "hiring/my_interviews.html",
-        {"upcoming": upcoming[:DASHBOARD_ROWS], "past": past[:DASHBOARD_ROWS], "now": now},
+        {"upcoming": upcoming[:DASHBOARD_ROWS], "past": past[:DASHBOARD_ROWS], "now": now, "home": home},
     )
 
 
 def _visible_interview(request, public_id) -> Interview:
-    queryset = Interview.objects.select_related("candidate__hiring", "interviewer__user")
+    queryset = Interview.objects.select_related("candidate__hiring", "interviewer__user", "closed_by__user")
     return get_visible_or_404(Interview, request.member, public_id, queryset=queryset)
 
 
@@ -94,7 +114,7 @@ def interview_detail(request, public_id):
     return _render_interview(request, interview)
 
 
-def _render_interview(request, interview, *, reassign_form=None, status=200):
+def _render_interview(request, interview, *, reassign_form=None, cancel_form=None, status=200):
     member = request.member
     manages = manages_hirings(member)
     context = {
@@ -104,6 +124,9 @@ def _render_interview(request, interview, *, reassign_form=None, status=200):
         "criteria": criteria_with_kit(member, interview.candidate.hiring),
         "manages": manages,
         "is_past": interview.scheduled_at < timezone.now(),
+        "can_complete": interview.is_open and (manages or interview.interviewer_id == member.pk),
+        "can_cancel": interview.is_open and manages,
+        "cancel_form": cancel_form or CancelInterviewForm(),
     }
     if manages:
         context["reassign_form"] = reassign_form or ReassignForm(
@@ -130,3 +153,36 @@ def interview_reassign(request, public_id):
             )
             return redirect("hiring:interview_detail", public_id=interview.public_id)
     return _render_interview(request, interview, reassign_form=form, status=400)
+
+
+@member_required()
+@require_POST
+def interview_complete(request, public_id):
+    """Mark the interview held: its interviewer or whoever manages the hiring; who and when are kept."""
+    interview = _visible_interview(request, public_id)
+    try:
+        services.complete_interview(actor=request.member, interview=interview)
+    except Conflict as error:
+        messages.error(request, str(error))
+        return _render_interview(request, interview, status=409)
+    messages.success(request, _("Interview marked as completed."))
+    return redirect("hiring:interview_detail", public_id=interview.public_id)
+
+
+@member_required(Role.HIRING_MANAGER)
+@require_POST
+def interview_cancel(request, public_id):
+    interview = _visible_interview(request, public_id)
+    form = CancelInterviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cancel_interview(actor=request.member, interview=interview, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_service_error(form, error, "reason")
+        except Conflict as error:
+            messages.error(request, str(error))
+            return _render_interview(request, interview, status=409)
+        else:
+            messages.success(request, _("Interview cancelled."))
+            return redirect("hiring:interview_detail", public_id=interview.public_id)
+    return _render_interview(request, interview, cancel_form=form, status=400)

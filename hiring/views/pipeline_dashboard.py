@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hiring.models import Candidate, Hiring, Interview, Stage
+from hiring.organization_health import organization_health
 from hiring.templatetags.hiring_tags import bar_step
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
@@ -65,8 +66,13 @@ def _awaiting_row(interview) -> dict:
 @member_required(Role.HIRING_MANAGER)
 @require_GET
 def dashboard(request):
+    return render_dashboard(request)
+
+
+def render_dashboard(request, *, home: bool = False):
     """Pipeline per hiring and interviews awaiting review (OPS-3); consent and retention add their panels
-    ("Consents pending", "Data expiring soon") through ``page_panels``.
+    ("Consents pending", "Data expiring soon") through ``page_panels``, ai_analysis its queue of drafts awaiting
+    review. ``home``: the member's start page (the same page, titled with the organization).
 
     The same few queries whatever the number of hirings, candidates or interviews, each bounded by the rows shown or
     answered from an index. The summary figures count everything the member may see (ORG-4), not only the rows shown.
@@ -145,5 +151,7 @@ def dashboard(request):
             "upcoming_count": interview_totals["upcoming"],
             "awaiting_count": interview_totals["awaiting"],
             "stage_choices": Stage.choices,
+            "home": home,
+            "health": organization_health(member),
         },
     )

@@ -307,7 +307,9 @@ def test_pcm_of_garbage_is_refused():
         (b"RIFF\x24\x00\x00\x00AVI ", None),
         (b"\x00\x00\x00\x1cftypisom", "mp4"),
         (b"\x00\x00\x00\x1cmoof\x00\x00\x00\x00", None),  # a fragment of a fragmented MP4
-        (b"ID3\x04\x00\x00\x00\x00\x00\x00\x00\x00", None),
+        (b"ID3\x04\x00\x00\x00\x00\x00\x00\x00\x00", "mp3"),  # an MP3 starts with its ID3v2 tag
+        (b"ID3\x09\x00\x00\x00\x00\x00\x00\x00\x00", None),  # no such ID3 version
+        (b"\xff\xfb\x90\x64" + bytes(8), None),  # a bare MPEG frame header: only as a recording's first chunk
         (b"", None),
     ],
 )

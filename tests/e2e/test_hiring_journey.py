@@ -95,7 +95,7 @@ def test_recruiter_sets_up_a_hiring_and_the_interviewer_sees_only_their_intervie
     when = (timezone.localtime() + timedelta(days=3)).replace(hour=10, minute=0)
     page.get_by_role("combobox", name="Interviewer", exact=True).select_option(label="Interviewer (Acme) · Interviewer")
     page.get_by_label("Date and time").fill(when.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_role("button", name="Schedule interview").click()
+    page.get_by_role("button", name="Save interview").click()
     expect(page.get_by_text("Interview scheduled with Interviewer (Acme).")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "hiring-candidate.png"), full_page=True)
 

@@ -45,7 +45,7 @@ def summary(page: str) -> dict:
         "open": stat(page, "Open hirings"),
         "in_progress": stat(page, "Candidates in progress"),
         "upcoming": stat(page, "Upcoming interviews"),
-        "awaiting": stat(page, "Awaiting review"),
+        "awaiting": stat(page, "Held, not marked completed"),
     }
 
 
@@ -216,13 +216,13 @@ def test_queries_do_not_grow_with_hirings_candidates_or_interviews(acme, role):
 
 
 def test_query_count_is_pinned(acme, django_assert_num_queries):
-    """Session, user, membership and verified email, then the dashboard's ten: the hirings shown, their candidates
-    per stage, the hiring totals, the active candidates and those of them in closed hirings, the interview totals,
-    the awaiting list, the data expiring soon, the consent totals and the oldest pending consents. A query added per
-    row would show here first."""
+    """Session, user, membership and verified email, then the dashboard's ten and the review queue's four: the hirings
+    shown, their candidates per stage, the hiring totals, the active candidates and those of them in closed hirings,
+    the interview totals, the awaiting list, the data expiring soon, the consent totals and the oldest pending
+    consents; and ai_analysis's four: the drafts awaiting review counted and listed, the failed analyses counted and
+    listed. A query added per row would show here first."""
     build_pipeline(acme, acme.recruiter, hirings=2, past=2, upcoming=2)
     client = browser(acme.recruiter)
     client.get(DASHBOARD)  # the first request may warm caches
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(18):
         client.get(DASHBOARD)
-
