@@ -157,7 +157,7 @@ class DeletionRecord(TenantModel):
     storage_objects = models.PositiveIntegerField(default=0)  # known at erasure
     storage_objects_removed = models.PositiveIntegerField(default=0)  # confirmed gone so far
     storage_confirmed_at = models.DateTimeField(null=True, blank=True)
-    # SHA-256 over the sorted public ids of the erased objects, one per line: who holds an id can check it was here.
+    # SHA-256 over the sorted public ids of the erased objects, one per line: who holds the ids can check them.
     public_ids_digest = models.CharField(max_length=64)
     public_id_count = models.PositiveIntegerField(default=0)
 
@@ -171,8 +171,8 @@ class DeletionRecord(TenantModel):
         return f"Deletion {self.public_id} ({self.trigger})"
 
     @property
-    def storage_pending(self) -> int:
-        return self.pending.count()
+    def rows(self) -> int:
+        return sum(self.counts.values())
 
 
 class PendingDeletion(models.Model):

@@ -51,6 +51,14 @@ def candidate_card(request, candidate) -> dict:
     }
 
 
+def settings_nav(request, _obj=None) -> dict | None:
+    """Retention's entries in the organization settings menu (admins: the pages are theirs)."""
+    if not request.member.has_role(Role.ADMIN):
+        return None
+    match = request.resolver_match
+    return {"current": match.url_name if match and match.app_name == "retention" else ""}
+
+
 def register() -> None:
     register_panel(
         "hiring.dashboard",
@@ -60,9 +68,12 @@ def register() -> None:
         order=10,
     )
     register_panel(
+        "accounts.settings_nav", name="retention", template="retention/_settings_nav.html", context=settings_nav
+    )
+    register_panel(
         "hiring.candidate_detail",
         name="retention",
         template="retention/_candidate_card.html",
         context=candidate_card,
-        order=50,
+        order=150,  # below consent's card
     )

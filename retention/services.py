@@ -256,7 +256,7 @@ def _lock_candidate(candidate_pk: int, *, skip_locked: bool):
 
 
 def public_ids_digest(public_ids) -> str:
-    """SHA-256 over the sorted public ids, one per line (RET-5): anyone holding one can check it was erased."""
+    """SHA-256 over the sorted public ids, one per line (RET-5): whoever holds the ids can check they were erased."""
     return hashlib.sha256("\n".join(sorted(public_ids)).encode()).hexdigest()
 
 

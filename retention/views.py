@@ -88,7 +88,7 @@ def erase(request, public_id):
     from retention import graph
 
     counts = [
-        (model._meta.verbose_name_plural, rows.count())
+        (model._meta.verbose_name, rows.count())
         for model, rows in graph.candidate_rows(candidate)
         if not model._meta.auto_created
     ]

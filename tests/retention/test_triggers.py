@@ -147,7 +147,7 @@ def test_the_erase_button_asks_for_a_reason_and_a_confirmation(acme):
     page = client.get(f"/candidates/{kim.candidate.public_id}/erase/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Erase Kim Lindqvist?" in html and "Transcript turns: 2" in html
+    assert "Erase Kim Lindqvist?" in html and "Transcript turn: 2" in html
     unconfirmed = client.post(f"/candidates/{kim.candidate.public_id}/erase/", {"reason": "Asked"})
     assert unconfirmed.status_code == 400 and exists(kim)
     no_reason = client.post(f"/candidates/{kim.candidate.public_id}/erase/", {"confirm": "on"})
