@@ -108,3 +108,17 @@ def test_a_link_to_data_that_is_gone_says_so(acme):
     response = Client().get(f"/my-data/{token}/")
     assert response.status_code == 404
     assert "There is no data behind this link any more" in text_of(response)
+
+
+def test_a_client_presenting_invalid_tokens_is_held_back_on_every_link(candidate, settings):
+    """As on consent's links: a guesser's IP is refused every token link for the window, a valid one too."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "token_link": {"ip": "2/10m"}}
+    guesser = Client(REMOTE_ADDR="198.51.100.7")
+    assert [guesser.get(f"/my-data/guess{n}/").status_code for n in range(2)] == [404, 404]
+    valid = f"/my-data/{tokens.issue(candidate, kind=tokens.AFTER_CONSENT).token}/"
+    assert guesser.get(valid).status_code == 429
+    assert Client(REMOTE_ADDR="198.51.100.8").get(valid).status_code == 200  # the candidate elsewhere is not
+    caches["ratelimit"].clear()
