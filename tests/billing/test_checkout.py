@@ -6,6 +6,7 @@ says so (tests/billing/test_stripe_webhooks.py).
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from billing.models import BillingAccount, CreditEntry
 from interview_analyzer.roles import ROLE_ORDER, Role
@@ -155,6 +156,9 @@ def test_the_billing_page_allows_its_buttons_to_reach_stripe_and_nothing_else(ac
 def test_the_billing_page_reads_in_swedish(acme, settings):
     settings.STRIPE_SECRET_KEY = ""
     client = browser(acme.admin)
-    text = client.get("/settings/billing/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    try:
+        text = client.get("/settings/billing/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the request's language must not outlive this test
     assert "Analyskrediter" in text and "20 krediter kvar" in text and "4 av 5 används" in text
     assert "Betalningar är inte konfigurerade på den här servern" in text
