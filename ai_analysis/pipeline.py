@@ -70,6 +70,7 @@ class _AnalysisJob:
 
     def __init__(self, analysis: Analysis):
         self.analysis = analysis
+        self.public_id = analysis.public_id  # named in the step runner's log lines
         self.rows = Analysis.objects.for_operators().filter(pk=analysis.pk)
 
     def step_started(self, step: AnalysisStep) -> None:

@@ -11,6 +11,7 @@ import contextvars
 import json
 import logging
 import re
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -19,6 +20,9 @@ import dramatiq
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+request_log = logging.getLogger("interview_analyzer.requests")
+# Load balancers poll these every few seconds: a line each would drown the log.
+QUIET_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 def accepted_request_id(value: str | None) -> str:
@@ -36,12 +40,29 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         token = request_id.set(accepted_request_id(request.headers.get(REQUEST_ID_HEADER)))
+        started = time.monotonic()
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id.get()
+            if request.path not in QUIET_PATHS:
+                request_log.info("request", extra=request_fields(request, response, time.monotonic() - started))
             return response
         finally:
             request_id.reset(token)
+
+
+def request_fields(request, response, seconds: float) -> dict:
+    """One request's log fields. The route pattern, never the path: a path may hold a one-time token (consent,
+    invitation, portal links) and the query string may hold anything. The member by public id only."""
+    match = getattr(request, "resolver_match", None)
+    member = getattr(request, "member", None)
+    return {
+        "method": request.method,
+        "route": f"/{match.route}" if match is not None and match.route else "(unresolved)",
+        "status": response.status_code,
+        "duration_ms": round(seconds * 1000, 1),
+        "member": getattr(member, "public_id", None),
+    }
 
 
 class RequestIdJobMiddleware(dramatiq.Middleware):

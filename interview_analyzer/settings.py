@@ -400,10 +400,21 @@ _dramatiq_middleware = [
     "periodiq.PeriodiqMiddleware",  # the ``periodic`` actor option (the retention sweep, RET-8)
     "interview_analyzer.logging.RequestIdJobMiddleware",  # the request id follows a request into its jobs (OPS-1)
 ]
+# A worker that dies mid-job (SIGKILL, a lost machine) leaves its message unacknowledged; another worker puts it back
+# once the dead one's heartbeat is older than the timeout, during the "maintenance" a fetch runs with this chance (out
+# of a million). Dramatiq's default chance (1,000) took minutes to recover a message on a quiet queue; 50,000 takes
+# seconds after the timeout (measured by deploy/scaleout_check.py).
+DRAMATIQ_REDIS_HEARTBEAT_TIMEOUT_MS = env.int("DRAMATIQ_REDIS_HEARTBEAT_TIMEOUT_MS", default=60_000)
+DRAMATIQ_REDIS_MAINTENANCE_CHANCE = env.int("DRAMATIQ_REDIS_MAINTENANCE_CHANCE", default=50_000)
 if DRAMATIQ_BROKER_URL.startswith(("redis://", "rediss://")):
     DRAMATIQ_BROKER = {
         "BROKER": "dramatiq.brokers.redis.RedisBroker",
-        "OPTIONS": {"url": DRAMATIQ_BROKER_URL, "namespace": DRAMATIQ_NAMESPACE},
+        "OPTIONS": {
+            "url": DRAMATIQ_BROKER_URL,
+            "namespace": DRAMATIQ_NAMESPACE,
+            "heartbeat_timeout": DRAMATIQ_REDIS_HEARTBEAT_TIMEOUT_MS,
+            "maintenance_chance": DRAMATIQ_REDIS_MAINTENANCE_CHANCE,
+        },
         "MIDDLEWARE": _dramatiq_middleware,
     }
 elif DRAMATIQ_BROKER_URL.startswith(("amqp://", "amqps://")):

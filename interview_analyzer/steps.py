@@ -21,6 +21,8 @@ propagates unchanged, leaving the step running for the next delivery.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -30,6 +32,18 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_ATTEMPTS = 4
 REASON_MAX_LENGTH = 500
+
+logger = logging.getLogger(__name__)
+
+
+def _log_fields(step: StepRecord, job: Job | None, **more) -> dict:
+    """What a log line says about a step: its kind and name, the job's public id, never its contents (OPS-1)."""
+    return {
+        "step": f"{type(step).__name__}.{getattr(step, 'name', '')}".rstrip("."),
+        "job": getattr(job, "public_id", None),
+        "attempt": step.attempts,
+        **more,
+    }
 
 
 class StepStatus(models.TextChoices):
@@ -80,7 +94,8 @@ class RetryLater(Exception):
 
 
 class Job(Protocol):
-    """What the object a step belongs to does when its step changes state (e.g. an analysis and its status)."""
+    """What the object a step belongs to does when its step changes state (e.g. an analysis and its status).
+    Its ``public_id``, when it has one, names the job in log lines."""
 
     def step_started(self, step: StepRecord) -> None: ...
 
@@ -132,6 +147,8 @@ def run_step(
     rows.update(status=StepStatus.RUNNING, attempts=step.attempts, started_at=timezone.now(), failure_reason="")
     if job is not None:
         job.step_started(step)
+    logger.info("step started", extra=_log_fields(step, job))
+    started = time.monotonic()
     try:
         with transaction.atomic():
             rows.select_for_update().get()  # the lock: a second delivery waits for this one's results
@@ -148,9 +165,11 @@ def run_step(
         if failure.retryable and step.attempts < max_attempts:
             step.status = StepStatus.PENDING
             rows.update(status=StepStatus.PENDING, failure_reason=f"Will retry: {failure.reason}"[:REASON_MAX_LENGTH])
+            logger.warning("step will retry", extra=_log_fields(step, job, reason=failure.reason))
             raise RetryLater(failure.reason) from failure
         _fail(step, rows, job, failure.reason)
         return False
+    logger.info("step done", extra=_log_fields(step, job, seconds=round(time.monotonic() - started, 3)))
     return True
 
 
@@ -159,6 +178,7 @@ def _stop(step: StepRecord, rows: models.QuerySet, job: Job | None, reason: str)
     rows.filter(status__in=UNFINISHED).update(
         status=StepStatus.STOPPED, failure_reason=reason[:REASON_MAX_LENGTH], finished_at=timezone.now()
     )
+    logger.warning("step stopped", extra=_log_fields(step, job, reason=reason))
     if job is not None:
         job.step_stopped(step, reason)
 
@@ -166,5 +186,6 @@ def _stop(step: StepRecord, rows: models.QuerySet, job: Job | None, reason: str)
 def _fail(step: StepRecord, rows: models.QuerySet, job: Job | None, reason: str) -> None:
     step.status = StepStatus.FAILED
     rows.update(status=StepStatus.FAILED, failure_reason=reason[:REASON_MAX_LENGTH], finished_at=timezone.now())
+    logger.warning("step failed", extra=_log_fields(step, job, reason=reason))
     if job is not None:
         job.step_failed(step, reason)
