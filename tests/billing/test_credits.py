@@ -154,3 +154,10 @@ def test_an_analysis_spends_a_credit_as_it_starts_and_a_failure_gives_it_back(ac
     assert Analysis.objects.for_operators().get(public_id=analysis_id).status == Analysis.Status.FAILED
     assert ledger(acme)[-1] == ("release", 1, "", analysis_id)
     assert services.credits_left(acme.organization) == 20
+
+
+def test_deleting_the_organization_takes_its_ledger_with_it(acme):
+    """Append-only is for the product's code paths; the organization's own deletion still removes its rows."""
+    services.reserve_for_analysis(organization=acme.organization, analysis_public_id="ana_gone")
+    acme.organization.delete()
+    assert not CreditEntry.objects.exists()
