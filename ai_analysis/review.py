@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from ai_analysis import guardrails
+from ai_analysis import guardrails, signals
 from ai_analysis.models import Evidence, Feedback, Review, Score, TranscriptTurn
 from ai_analysis.pipeline import team_names
 from ai_analysis.types import CANDIDATE
@@ -49,12 +49,14 @@ def _reviewed(item, actor: Membership, status: str) -> None:
 
 def _complete_interview_when_approved(actor: Membership, score: Score) -> None:
     """An analysis is approved once no score of it is a draft and at least one is approved: the interview was
-    held, so a still-scheduled interview is completed by the reviewer (hiring keeps who and when)."""
+    held, so a still-scheduled interview is completed by the reviewer (hiring keeps who and when), and the floor
+    above hears that the scores are reviewed (``signals.scores_approved``)."""
     analysis = score.analysis
     scores = Score.objects.for_operators().filter(analysis_id=analysis.pk)
     if scores.filter(status=Review.DRAFT).exists() or not scores.filter(status=Review.APPROVED).exists():
         return
     hiring_services.complete_interview_on_approval(actor=actor, interview=analysis.interview)
+    signals.scores_approved.send(sender=Score, analysis=analysis)  # integrations' webhook (INT-1)
 
 
 @transaction.atomic

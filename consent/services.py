@@ -331,6 +331,7 @@ def _answer(
             consent.decline_message = message
             consent.save(update_fields=["status", "responded_at", "decline_message", "language"])
             _event(consent, ConsentEventKind.DECLINED)
+        signals.answered.send(sender=ConsentRequest, consent=consent)  # integrations' webhook (INT-1)
     return consent, portal_token
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Membership
-from hiring import uploads
+from hiring import signals, uploads
 from hiring.models import (
     VIEW_HIRING,
     Candidate,
@@ -402,4 +402,5 @@ def record_decision(*, actor: Membership, candidate: Candidate, outcome: str, re
     )
     Candidate.objects.filter(pk=candidate.pk).update(stage=outcome)
     candidate.refresh_from_db(fields=["stage"])
+    signals.decision_recorded.send(sender=Decision, decision=decision)  # integrations' webhook (INT-1)
     return decision

@@ -182,14 +182,20 @@ def test_no_unreviewed_score_ever_leaves(hook, analysis):
 
 
 @pytest.mark.django_db
-def test_scores_sent_back_to_draft_send_nothing(hook, analysis):
+def test_scores_sent_back_to_draft_send_nothing_until_reviewed_again(hook, analysis):
     score = ScoreFactory(analysis=analysis)
+    evidence = EvidenceFactory(score=score)
     review.approve_score(actor=hook.admin, score=score)
     assert len(deliveries("scores.approved")) == 1
+    # A person relabels the quoted turn as the interviewer's: the score goes back to draft for a second look.
+    review.correct_speaker(actor=hook.admin, turn=evidence.turn, speaker="interviewer")
     score.refresh_from_db()
-    score.status = Review.DRAFT
-    score.save(update_fields=["status"])
+    assert score.status == Review.DRAFT
     assert len(deliveries("scores.approved")) == 1
+    review.edit_score(actor=hook.admin, score=score, value=2, rationale="Re-read without that turn")
+    latest = deliveries("scores.approved")[-1]
+    assert len(deliveries("scores.approved")) == 2
+    assert latest.payload["data"]["scores"][0]["value"] == 2
 
 
 def test_the_payload_builder_refuses_an_analysis_with_drafts(db, hook, analysis):
