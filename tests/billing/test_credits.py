@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from rest_framework.test import APIClient
 
 from ai_analysis import pipeline
 from ai_analysis.models import Analysis, Recording, Step
@@ -161,3 +162,24 @@ def test_deleting_the_organization_takes_its_ledger_with_it(acme):
     services.reserve_for_analysis(organization=acme.organization, analysis_public_id="ana_gone")
     acme.organization.delete()
     assert not CreditEntry.objects.exists()
+
+
+def test_retrying_a_failed_analysis_spends_its_credit_again_or_is_refused(acme):
+    world, recording_id = _uploaded(acme)
+    analysis_id = pw.complete(world, recording_id, 1).json()["id"]
+    assert pipeline.run_step(analysis_id, Step.MERGE) is False  # failed: the credit came back
+    assert services.credits_left(acme.organization) == 20
+    recruiter = APIClient()
+    recruiter.force_login(acme.recruiter.user)
+
+    retried = recruiter.post(f"/api/v1/analyses/{analysis_id}/retry/")
+    assert retried.status_code in (200, 202), retried.content
+    assert services.credits_left(acme.organization) == 19
+
+    assert pipeline.run_step(analysis_id, Step.MERGE) is False  # fails again: given back again
+    spend_all(acme)
+    before = ledger(acme)
+    refused = recruiter.post(f"/api/v1/analyses/{analysis_id}/retry/")
+    assert refused.status_code == 409 and refused.json()["code"] == "credits_exhausted"
+    assert Analysis.objects.for_operators().get(public_id=analysis_id).status == Analysis.Status.FAILED
+    assert ledger(acme) == before
