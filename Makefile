@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run worker test test-fast lint format bench lock clean
+.PHONY: install system-packages run worker test test-fast lint format bench lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,16 @@ run: install
 worker: install
 	$(BIN)/python manage.py rundramatiq --processes 1 --threads 4
 
+## The Debian packages the tests need (Chromium, the speech tools, gettext): installed when run as root, else the
+## one command to run is printed and make stops before any test.
+system-packages:
+	@scripts/system-packages.sh
+
 ## The whole suite (unit, security matrix, browser) in parallel
-test: install
+test: install system-packages
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
-test-fast: install
+test-fast: install system-packages
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not e2e"
 
 lint: install
