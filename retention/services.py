@@ -25,7 +25,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -249,9 +250,11 @@ def _actor_label(trigger: str, actor: Membership | None) -> str:
 
 
 def _lock_candidate(candidate_pk: int, *, skip_locked: bool):
-    rows = Candidate._base_manager.filter(pk=candidate_pk)
+    rows = Candidate._base_manager.filter(pk=candidate_pk).select_related("organization")
     if connection.features.has_select_for_update:
-        rows = rows.select_for_update(skip_locked=skip_locked and connection.features.has_select_for_update_skip_locked)
+        rows = rows.select_for_update(
+            skip_locked=skip_locked and connection.features.has_select_for_update_skip_locked, of=("self",)
+        )
     return rows.first()
 
 
@@ -260,7 +263,9 @@ def public_ids_digest(public_ids) -> str:
     return hashlib.sha256("\n".join(sorted(public_ids)).encode()).hexdigest()
 
 
-def erase_candidate(candidate, *, reason: str, trigger: str, actor=None, _skip_locked: bool = False) -> DeletionRecord:
+def erase_candidate(
+    candidate, *, reason: str, trigger: str, actor=None, _skip_locked: bool = False, _defer_storage: bool = False
+) -> DeletionRecord:
     """Erase ``candidate`` and everything hanging from them as one unit (RET-4) and return the proof (RET-5).
 
     ``trigger`` is one of ``Trigger`` ("expiry", "candidate_request", "consent_withdrawn", "staff_request");
@@ -268,7 +273,8 @@ def erase_candidate(candidate, *, reason: str, trigger: str, actor=None, _skip_l
     sweep and the candidate themselves. The database part is one transaction with the candidate row locked: a
     second erasure of the same candidate (two sweeps, a double click) waits, then raises ``CandidateGone``. Stored
     objects are deleted after the commit; until storage confirms each one, it stays in ``PendingDeletion`` for the
-    next sweep.
+    next sweep. (``_skip_locked`` and ``_defer_storage`` are the sweep's: it skips a candidate another sweep holds,
+    and deletes the blobs of a whole batch after their commits, in one confirming transaction.)
     """
     if trigger not in Trigger.values:
         raise ValidationError(_("Unknown erasure trigger."), code="trigger")
@@ -282,7 +288,8 @@ def erase_candidate(candidate, *, reason: str, trigger: str, actor=None, _skip_l
             raise CandidateGone(_("This candidate's data has already been erased."))
         record = _erase_rows(locked, reason=reason, trigger=trigger, actor=actor)
         record_pk = record.pk
-        transaction.on_commit(lambda: _after_commit(record_pk))
+        if not _defer_storage:
+            transaction.on_commit(lambda: _after_commit(record_pk))
     logger.info(
         "candidate erased",
         extra={"deletion_record": record.public_id, "trigger": trigger, "rows": sum(record.counts.values())},
@@ -291,16 +298,10 @@ def erase_candidate(candidate, *, reason: str, trigger: str, actor=None, _skip_l
 
 
 def _erase_rows(candidate: Candidate, *, reason: str, trigger: str, actor) -> DeletionRecord:
-    files = graph.candidate_files(candidate)
-    public_ids = graph.candidate_public_ids(candidate)
+    files = graph.candidate_files(candidate, using=connection.alias)
+    public_ids = graph.candidate_public_ids(candidate, using=connection.alias)
     prefix = graph.candidate_storage_prefix(candidate)
-    counts: dict[str, int] = {}
-    # Children before parents: each model's lookup runs through its parents, which still exist when it runs.
-    for edge in sorted(graph.candidate_graph(), key=lambda edge: -edge.depth):
-        rows = edge.model._base_manager.filter(**{edge.lookup: candidate.pk})
-        deleted = rows._raw_delete(rows.db)
-        if deleted:
-            counts[edge.model._meta.label_lower] = deleted
+    counts = graph.delete_candidate_rows(candidate, using=connection.alias)
     cleared = {}
     for model, attname, rows in graph.candidate_references(public_ids):
         changed = rows.update(**{attname: ""})
@@ -374,53 +375,66 @@ def _prune_empty_directories(storage, name: str) -> None:
         directory = os.path.dirname(directory)
 
 
-def finish_storage(*, record_pk: int | None = None, limit: int = 1000) -> tuple[int, int]:
-    """Delete pending stored objects (of one record, or of every record), confirming each is gone before its
-    pending row goes (RET-4). Returns (removed, still pending). Safe to run twice at once: a row is claimed by
-    deleting it, and its object counted once."""
+def finish_storage(*, record_pk: int | None = None, records=None, limit: int = 1000) -> tuple[int, int]:
+    """Delete pending stored objects (of one record, of some, or of every record), confirming each is gone before its
+    pending row goes (RET-4). Returns (removed, still failing).
+
+    One transaction per call: the pending rows it takes are locked (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; on
+    SQLite the IMMEDIATE transaction is the one writer), so two finishers at once never take the same row and no
+    object is counted twice; the rows of removed objects go in one ``DELETE``, their records' counts in one
+    ``UPDATE``."""
     pending = PendingDeletion.objects.order_by("pk")
     if record_pk is not None:
         pending = pending.filter(record_id=record_pk)
-    removed = failed = 0
-    touched: set[int] = set()
-    for item in list(pending[:limit]):
-        touched.add(item.record_id)
-        try:
-            if item.is_prefix:
-                names = graph.list_prefix(default_storage, item.name)
-                for name in names:
-                    _delete_stored(name, default_storage)
-                count = len(names)
-            else:
-                _delete_stored(item.name, default_storage)
-                count = 1
-        except Exception as exc:  # noqa: BLE001 - any storage failure: keep the row, retry on the next sweep
-            failed += 1
-            PendingDeletion.objects.filter(pk=item.pk).update(
-                attempts=F("attempts") + 1,
-                last_error=f"{type(exc).__name__}: {exc}"[:300],
-                last_attempt_at=timezone.now(),
-            )
-            logger.warning(
-                "stored object not deleted yet", extra={"record": item.record_id, "error": type(exc).__name__}
-            )
-            continue
-        claimed, _ = PendingDeletion.objects.filter(pk=item.pk).delete()
-        if claimed and not item.is_prefix:
-            DeletionRecord.objects.filter(pk=item.record_id).update(
-                storage_objects_removed=F("storage_objects_removed") + 1
-            )
-            removed += 1
-        elif claimed and count:
-            # Objects found under the prefix that no row named (e.g. an export): counted when removed.
-            DeletionRecord.objects.filter(pk=item.record_id).update(
-                storage_objects=F("storage_objects") + count,
-                storage_objects_removed=F("storage_objects_removed") + count,
-            )
-            removed += count
-    for record_id in touched:
-        if not PendingDeletion.objects.filter(record_id=record_id).exists():
-            DeletionRecord.objects.filter(pk=record_id, storage_confirmed_at__isnull=True).update(
-                storage_confirmed_at=timezone.now()
-            )
-    return removed, failed
+    if records is not None:
+        pending = pending.filter(record_id__in=records)
+    if connection.features.has_select_for_update_skip_locked:
+        pending = pending.select_for_update(skip_locked=True)
+    with transaction.atomic():
+        removed_ids: list[int] = []
+        removed: dict[int, int] = {}  # record id -> objects removed
+        found: dict[int, int] = {}  # record id -> objects under the prefix no row named (e.g. an export)
+        failed = 0
+        for item in list(pending[:limit]):
+            try:
+                if item.is_prefix:
+                    names = graph.list_prefix(default_storage, item.name)
+                    for name in names:
+                        _delete_stored(name, default_storage)
+                    found[item.record_id] = found.get(item.record_id, 0) + len(names)
+                else:
+                    _delete_stored(item.name, default_storage)
+                    removed[item.record_id] = removed.get(item.record_id, 0) + 1
+            except Exception as exc:  # noqa: BLE001 - any storage failure: keep the row, retry on the next sweep
+                failed += 1
+                PendingDeletion.objects.filter(pk=item.pk).update(
+                    attempts=F("attempts") + 1,
+                    last_error=f"{type(exc).__name__}: {exc}"[:300],
+                    last_attempt_at=timezone.now(),
+                )
+                logger.warning(
+                    "stored object not deleted yet", extra={"record": item.record_id, "error": type(exc).__name__}
+                )
+                continue
+            removed_ids.append(item.pk)
+        if removed_ids:
+            PendingDeletion.objects.filter(pk__in=removed_ids).delete()
+            _count_on_records(removed, found)
+    return sum(removed.values()) + sum(found.values()), failed
+
+
+def _count_on_records(removed: dict[int, int], found: dict[int, int]) -> None:
+    """Add what was removed to each record, and confirm the records with nothing pending any more, in one UPDATE."""
+
+    def per_record(counts: dict[int, int]):
+        return Case(*(When(pk=pk, then=Value(n)) for pk, n in counts.items()), default=Value(0))
+
+    still_pending = PendingDeletion.objects.filter(record_id=OuterRef("pk"))
+    DeletionRecord.objects.filter(pk__in={*removed, *found}).update(
+        storage_objects=F("storage_objects") + per_record(found),
+        storage_objects_removed=F("storage_objects_removed") + per_record(removed) + per_record(found),
+        storage_confirmed_at=Case(
+            When(Exists(still_pending), then=F("storage_confirmed_at")),
+            default=Coalesce(F("storage_confirmed_at"), Value(timezone.now())),
+        ),
+    )

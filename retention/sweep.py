@@ -50,8 +50,7 @@ class SweepReport:
     def lines(self) -> list[str]:
         verb = "would be" if self.dry_run else "were"
         return [
-            f"Stored objects of earlier erasures removed: {self.storage_removed}"
-            f" (still pending: {self.storage_pending})"
+            f"Stored objects removed: {self.storage_removed} (still pending: {self.storage_pending})"
             if not self.dry_run
             else f"Stored objects of earlier erasures pending: {self.storage_pending}",
             f"Expiry warnings that {verb} sent: {self.warned}",
@@ -95,9 +94,12 @@ def _unwarned(now):
 def _erase_all(queryset, *, trigger: str, reason: str, report: SweepReport) -> int:
     erased = 0
     for keys in _batches(queryset):
+        batch_records = []
         for candidate in Candidate._base_manager.filter(pk__in=keys).order_by("pk"):
             try:
-                record = services.erase_candidate(candidate, reason=reason, trigger=trigger, _skip_locked=True)
+                record = services.erase_candidate(
+                    candidate, reason=reason, trigger=trigger, _skip_locked=True, _defer_storage=True
+                )
             except services.CandidateGone:
                 report.skipped += 1
                 continue
@@ -106,7 +108,12 @@ def _erase_all(queryset, *, trigger: str, reason: str, report: SweepReport) -> i
                 report.failed += 1
                 continue
             erased += 1
+            batch_records.append(record.pk)
             report.records.append(record.public_id)
+        # The batch's blobs, after its commits, confirmed in one transaction (what fails stays pending).
+        removed, _failed = services.finish_storage(records=batch_records, limit=BATCH * 10)
+        report.storage_removed += removed
+        services.checkpoint_sqlite()
     return erased
 
 
