@@ -209,7 +209,7 @@ def test_the_payload_builder_refuses_an_analysis_with_drafts(db, hook, analysis)
 # --- Retries with a real worker ------------------------------------------------------------------------------------
 
 
-def wait_until_final(delivery_public_id: str, timeout: float = 30.0) -> Delivery:
+def wait_until_final(delivery_public_id: str, timeout: float = 60.0) -> Delivery:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         delivery = Delivery.objects.for_operators().get(public_id=delivery_public_id)
@@ -230,7 +230,7 @@ def test_a_receiver_failing_twice_gets_exactly_one_accepted_delivery(hook, broke
     hiring_services.record_decision(actor=hook.admin, candidate=candidate, outcome="hired", reason="Strong")
     [queued] = deliveries("decision.recorded")
     delivery = wait_until_final(queued.public_id)
-    broker.join("default", timeout=10_000)
+    broker.join("default", timeout=30_000)
     worker.join()
 
     assert delivery.status == DeliveryStatus.DELIVERED
