@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import audit, emails, legal
 from accounts.models import (
@@ -208,7 +209,11 @@ def _require_free_seat(organization, taken: int) -> None:
     seats = organization.feature("seats")
     if taken >= seats:
         raise ValidationError(
-            _("All %(seats)d seats of the %(plan)s plan are in use. Upgrade the plan on the billing page first.")
+            ngettext(
+                "The %(plan)s plan's only seat is in use. Upgrade the plan on the billing page first.",
+                "All %(seats)d seats of the %(plan)s plan are in use. Upgrade the plan on the billing page first.",
+                seats,
+            )
             % {"seats": seats, "plan": organization.feature("plan_name")},
             code="seats",
         )
