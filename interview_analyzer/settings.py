@@ -533,6 +533,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Stockholm")
 USE_I18N = True
 USE_TZ = True
+# Dates per language (issue 14): "1 Dec 2026, 14:05" in English, "1 dec. 2026 14:05" in Swedish; templates use the
+# named formats (DATE_FORMAT, DATETIME_FORMAT) of interview_analyzer/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["interview_analyzer.formats"]
 
 # --- Admin ----------------------------------------------------------------------------------------------------------
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
