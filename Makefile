@@ -7,10 +7,10 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: install system-packages run worker test test-fast lint format bench lock clean
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+# Everything is installed from the lock, every file checked against its SHA-256 (DEP-4).
+$(STAMP): requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -49,9 +49,15 @@ format: install
 bench: install
 	@for b in bench/bench_*.py; do [ -e "$$b" ] && $(BIN)/python "$$b"; done; true
 
-## Refresh the lock of transitive pins after changing requirements*.txt
-lock: install
-	$(BIN)/pip freeze --exclude-editable > constraints.txt
+## Refresh the locks after changing requirements*.txt or constraints.txt (the pins): every package at its pinned
+## version, with the SHA-256 of each of its files. pip-tools runs from its own venv, outside the product's.
+PIP_COMPILE = var/pip-tools/bin/pip-compile
+LOCK_OPTIONS = --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+	--constraint=constraints.txt
+lock:
+	[ -x $(PIP_COMPILE) ] || ($(PYTHON) -m venv var/pip-tools && var/pip-tools/bin/pip install --quiet pip-tools==7.6.2)
+	$(PIP_COMPILE) $(LOCK_OPTIONS) --output-file=requirements.lock requirements.txt
+	$(PIP_COMPILE) $(LOCK_OPTIONS) --output-file=requirements-dev.lock requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) var staticfiles
