@@ -3,6 +3,7 @@
 import ipaddress
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,12 @@ class OrganizationSignupForm(forms.Form):
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("The browser's language"))] + [(code, name) for code, name in settings.LANGUAGES],
+        required=False,
+        help_text=_("The language of the pages once you are signed in."),
+    )
 
 
 class InvitationForm(forms.Form):

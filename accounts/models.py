@@ -46,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     public_id = PublicIdField("usr")
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    # The language of the pages for this person (issue 14), applied on every request once signed in
+    # (accounts.middleware.UserLanguageMiddleware); blank follows the browser's Accept-Language.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text=_("Platform operators who may use the Django admin."))
     date_joined = models.DateTimeField(default=timezone.now)

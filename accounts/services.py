@@ -322,10 +322,17 @@ def accept_invitation(*, user: User, raw_token: str, ip: str | None = None) -> M
 
 
 @transaction.atomic
-def update_profile(*, user: User, full_name: str) -> User:
-    """Profile changes (SEC-MASS): only the fields named here are writable."""
+def update_profile(*, user: User, full_name: str, language: str | None = None) -> User:
+    """Profile changes (SEC-MASS): only the fields named here are writable. ``language`` is one of
+    settings.LANGUAGES or blank (the browser's language); ``None`` leaves it as it is."""
     user.full_name = full_name.strip()
-    user.save(update_fields=["full_name"])
+    fields = ["full_name"]
+    if language is not None:
+        if language and language not in dict(settings.LANGUAGES):
+            raise ValidationError({"language": _("Choose one of the offered languages.")}, code="language")
+        user.language = language
+        fields.append("language")
+    user.save(update_fields=fields)
     return user
 
 

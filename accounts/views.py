@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -246,9 +247,15 @@ def audit_trail(request):
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
+    form = ProfileForm(
+        request.POST or None, initial={"full_name": request.user.full_name, "language": request.user.language}
+    )
     if request.method == "POST" and form.is_valid():
-        services.update_profile(user=request.user, full_name=form.cleaned_data["full_name"])
+        user = services.update_profile(
+            user=request.user, full_name=form.cleaned_data["full_name"], language=form.cleaned_data["language"]
+        )
+        if user.language:
+            translation.activate(user.language)  # the confirmation already reads in the chosen language
         messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
