@@ -1,7 +1,8 @@
 """CON-4 and CON-5 at every processing entry point, enumerated rather than listed by hand.
 
 * Every write route of the recording and analysis API (enumerated from the URL configuration: every route whose
-  view lives in ``ai_analysis.api``, every method it accepts that is not a read) answers 403 ``consent_required``
+  view lives in ``ai_analysis.api``, every method it accepts that is not a read or a delete) answers 403
+  ``consent_required``
   and stores nothing, for a candidate whose consent is pending, declined, expired, withdrawn, or was never asked.
 * Every pipeline actor (enumerated from ``ai_analysis.actors``, and checked to be the module's complete set of
   actors) stops without consent: the step and the analysis are marked stopped, nothing is produced, nothing further
@@ -40,7 +41,9 @@ from tests.security.urls_under_test import all_endpoints
 pytestmark = pytest.mark.django_db
 
 STATES = ["pending", "declined", "expired", "withdrawn", "never asked"]
-WRITE_METHODS = {"post", "put", "patch", "delete"}
+# Deleting is not processing: removing a recording or an analysis never needs consent (it is what a withdrawal
+# asks for), so DELETE is not among the methods refused here.
+WRITE_METHODS = {"post", "put", "patch"}
 
 
 def candidate_in_state(org, invite, accept, state):
@@ -186,7 +189,9 @@ def test_a_job_queued_before_the_withdrawal_stops_on_the_worker(acme, invite, ac
         worker.join()
     finally:
         worker.stop(timeout=10_000)
-    analysis.refresh_from_db()
-    assert analysis.status == Analysis.Status.STOPPED
-    assert not Recording.objects.for_operators().get(pk=analysis.recording_id).merged
+    # A withdrawal erases the candidate at once (CON-5, RET-4): the job that comes afterwards finds nothing to work
+    # on, produces nothing and brings nothing back.
+    assert not Analysis.objects.for_operators().filter(pk=analysis.pk).exists()
+    assert not Recording.objects.for_operators().filter(pk=analysis.recording_id).exists()
+    assert not AnalysisStep.objects.for_operators().filter(analysis_id=analysis.pk).exists()
     assert not AICall.objects.for_operators().exists()
