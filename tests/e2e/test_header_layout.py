@@ -15,9 +15,13 @@ def box(locator) -> dict:
     return result
 
 
+@pytest.mark.parametrize("language", ["en", "sv"])
 @pytest.mark.parametrize("role", ["admin", "recruiter", "hiring_manager", "interviewer"])
-def test_header_is_one_row_at_1280_px(live_server, browser, role):
+def test_header_is_one_row_at_1280_px(live_server, browser, role, language):
+    from accounts.models import User
+
     login = demo_login(role)
+    User.objects.filter(email=login["email"]).update(language=language)  # Swedish labels are longer
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
@@ -25,6 +29,7 @@ def test_header_is_one_row_at_1280_px(live_server, browser, role):
         page.get_by_label("Email").fill(login["email"])
         page.get_by_label("Password").fill(login["password"])
         page.get_by_role("button", name="Sign In").click()
+        expect(page.locator("html")).to_have_attribute("lang", language)
         expect(page.locator(".usernav .user-email")).to_be_visible()
         expect(page.locator(".usernav .user-email")).to_have_text(login["email"])
 
@@ -34,7 +39,7 @@ def test_header_is_one_row_at_1280_px(live_server, browser, role):
         link_height = box(links.first)["height"]
         nav_box = box(nav)
         # One row of links: the navigation is exactly as tall as one link (two rows would double it).
-        assert abs(nav_box["height"] - link_height) <= 1, (role, nav_box, link_height)
+        assert abs(nav_box["height"] - link_height) <= 1, (role, language, nav_box, link_height)
         first_link, last_link = box(links.first), box(links.last)
         assert abs(first_link["y"] - last_link["y"]) <= 1, (role, first_link, last_link)
 
@@ -43,15 +48,20 @@ def test_header_is_one_row_at_1280_px(live_server, browser, role):
         inner = box(page.locator(".topbar-inner"))
         parts = [box(page.locator(selector)) for selector in (".topbar .brand", ".mainnav", ".usernav")]
         tallest = max(part["height"] for part in parts)
-        assert inner["height"] < tallest * 2, (role, inner, parts)
+        assert inner["height"] < tallest * 2, (role, language, inner, parts)
         centres = [part["y"] + part["height"] / 2 for part in parts]
         assert max(centres) - min(centres) <= 2, (role, centres)
+        # Nothing overlaps: the last link ends before the user menu starts, the first starts after the brand.
+        assert last_link["x"] + last_link["width"] <= parts[2]["x"], (role, language, last_link, parts[2])
+        assert parts[0]["x"] + parts[0]["width"] <= first_link["x"], (role, language, parts[0], first_link)
+        expect(page.get_by_role("link", name="Interview Analyzer")).to_be_visible()
         # Nothing spills out of the 1280 px viewport either.
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(
-            path=str(SCREENSHOTS / f"header-{role}-1280.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 200}
+            path=str(SCREENSHOTS / f"header-{role}-{language}-1280.png"),
+            clip={"x": 0, "y": 0, "width": 1280, "height": 200},
         )
     finally:
         context.close()
