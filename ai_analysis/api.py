@@ -20,9 +20,9 @@ from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
 from accounts import rate_limits
-from ai_analysis import actors, playback, recordings, review
+from ai_analysis import actors, playback, recordings, review, scorecards
 from ai_analysis import serializers as s
-from ai_analysis.models import Analysis, Feedback, Recording, Review, Score, TranscriptTurn
+from ai_analysis.models import Analysis, Feedback, Recording, Review, Score, Scorecard, TranscriptTurn
 from interview_analyzer.roles import Role
 from interview_analyzer.viewsets import TenantViewSet
 
@@ -245,3 +245,48 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReviewVi
     @action(detail=True, methods=["post"])
     def reject(self, request, public_id):
         return self.respond(review.reject_feedback(actor=self.member, feedback=self.get_object()))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("interview", OpenApiTypes.STR),
+            OpenApiParameter("candidate", OpenApiTypes.STR),
+        ]
+    ),
+    create=extend_schema(
+        request=s.ScorecardSaveSerializer,
+        responses={201: s.ScorecardSerializer, 200: s.ScorecardSerializer},
+        summary="Save your draft scorecard of an interview (created, or replaced while a draft)",
+    ),
+)
+class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Interviewer scorecards (issue 14). The rows listed follow independent judgement: your own, and others'
+    submitted ones once you submitted yours for the candidate (hiring managers and up: every submitted one of the
+    interviews they see). Only the interview's interviewer writes its scorecard; a submitted one is final (409)."""
+
+    model = Scorecard
+    serializer_class = s.ScorecardSerializer
+    read_role = write_role = Role.INTERVIEWER  # the service checks the interview is the member's own
+    filter_serializer_class = s.ScorecardFilterSerializer
+    filter_lookups = {"interview": "interview__public_id", "candidate": "interview__candidate__public_id"}
+
+    def refine_queryset(self, queryset):
+        return queryset.select_related("interview__candidate", "analysis", "author").prefetch_related(
+            "ratings__criterion"
+        )
+
+    def create(self, request):
+        data = self.validated(s.ScorecardSaveSerializer)
+        existed = Scorecard.objects.visible_to(self.member).filter(interview=data["interview"], author=self.member)
+        created = not existed.exists()
+        ratings = [dict(rating) for rating in data["ratings"]]
+        scorecard = scorecards.save_scorecard(actor=self.member, interview=data["interview"], ratings=ratings)
+        scorecard = self.get_queryset().get(pk=scorecard.pk)
+        return self.respond(scorecard, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses=s.ScorecardSerializer, summary="Submit your scorecard (final)")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, public_id):
+        scorecard = scorecards.submit_scorecard(actor=self.member, scorecard=self.get_object())
+        return self.respond(self.get_queryset().get(pk=scorecard.pk))

@@ -6,7 +6,8 @@ class AiAnalysisConfig(AppConfig):
     verbose_name = "AI analysis"
 
     def ready(self):
-        from ai_analysis import panels, portal_panels
+        from ai_analysis import panels, portal_panels, scorecard_panels
 
         panels.register()  # "Recording and analysis" on hiring's interview page
+        scorecard_panels.register()  # scorecards on the candidate, interview and my-interviews pages (issue 14)
         portal_panels.register()  # approved scores and feedback on the candidate's rights portal (RET-7)

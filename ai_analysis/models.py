@@ -338,3 +338,91 @@ class AICall(TenantModel):
 
     def __str__(self):
         return f"{self.purpose} via {self.provider}/{self.model}: {self.outcome}"
+
+
+class ScorecardQuerySet(TenantQuerySet):
+    """Independent judgement (issue 14): a member sees their own scorecards (draft or submitted); the submitted ones
+    of interviews they may see as a hiring manager, recruiter or admin of the hiring; and, as an interviewer, the
+    submitted scorecards of a candidate only once they submitted their own for that candidate. A draft is its
+    author's alone. Enforced here, so every page, panel and API read follows it (ORG-4)."""
+
+    def restrict_to(self, member):
+        own = Q(author=member)
+        mine_submitted = Scorecard.objects.filter(
+            organization_id=member.organization_id, author=member, status=Scorecard.Status.SUBMITTED
+        ).values("interview__candidate_id")
+        others = Q(status=Scorecard.Status.SUBMITTED, interview__candidate_id__in=mine_submitted)
+        if member.has_role(Role.HIRING_MANAGER):
+            managed = Interview.objects.filter(organization_id=member.organization_id).restrict_to(member)
+            others |= Q(status=Scorecard.Status.SUBMITTED, interview__in=managed.values("pk"))
+        return self.filter(own | others)
+
+
+class Scorecard(TenantModel):
+    """One interviewer's own ratings of the hiring's criteria for one interview (issue 14).
+
+    Editable by its author while a draft; immutable once submitted (who and when are kept, and the audit log has
+    the submission). Pre-filled from the interview's approved, or else draft, AI scores when an analysis exists
+    (``analysis`` is the one it was pre-filled from and whose candidate turns its quotes come from)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    public_id = PublicIdField("card")
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="scorecards")
+    author = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    author_email = models.EmailField(blank=True)  # kept when the member is removed
+    analysis = models.ForeignKey(Analysis, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScorecardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["interview", "author"], name="ai_one_scorecard_per_author"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False), name="ai_submitted_scorecard_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Scorecard {self.public_id} ({self.status})"
+
+
+class ScorecardRatingQuerySet(TenantQuerySet):
+    """A rating is visible exactly when its scorecard is (a draft's ratings are its author's alone)."""
+
+    def restrict_to(self, member):
+        visible = Scorecard.objects.filter(organization_id=member.organization_id).restrict_to(member)
+        return self.filter(scorecard__in=visible.values("pk"))
+
+
+class ScorecardRating(TenantModel):
+    """One criterion on one scorecard: 1–5 or None ("no evidence"), a note, and optional quotes, each a candidate
+    turn of the scorecard's analysis copied verbatim with its time: [{"turn", "quote", "start_s", "end_s"}]."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    criterion_name = models.CharField(max_length=200)  # as it was when rated
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    quotes = models.JSONField(default=list, blank=True)
+
+    objects = ScorecardRatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["criterion__position", "criterion_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "criterion"], name="ai_one_rating_per_criterion"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=1, value__lte=5), name="ai_rating_1_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_name}: {self.value}"

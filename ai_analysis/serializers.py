@@ -1,6 +1,16 @@
 from rest_framework import serializers
 
-from ai_analysis.models import Analysis, AnalysisStep, Evidence, Feedback, Recording, Score, TranscriptTurn
+from ai_analysis.models import (
+    Analysis,
+    AnalysisStep,
+    Evidence,
+    Feedback,
+    Recording,
+    Score,
+    Scorecard,
+    ScorecardRating,
+    TranscriptTurn,
+)
 from hiring.models import Interview
 from interview_analyzer.serializers import PublicIdRelatedField, StrictInput, public_id_of
 
@@ -220,3 +230,61 @@ class AnalysisFilterSerializer(serializers.Serializer):
 
 class AnalysisChildFilterSerializer(serializers.Serializer):
     analysis = serializers.CharField(required=False, max_length=40, help_text="Public id of an analysis.")
+
+
+class ScorecardRatingInput(StrictInput, serializers.Serializer):
+    criterion = serializers.CharField(max_length=40, help_text="Public id of one of the hiring's criteria.")
+    value = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, help_text="1–5, or null: no evidence.")
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    quotes = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        max_length=20,
+        help_text="Public ids of the candidate's turns in the interview's analysis, quoted verbatim with their time.",
+    )
+
+
+class ScorecardSaveSerializer(StrictInput, serializers.Serializer):
+    interview = PublicIdRelatedField(Interview, help_text="Public id of the interview you ran.")
+    ratings = ScorecardRatingInput(many=True, help_text="One rating per criterion of the hiring.")
+
+
+class ScorecardRatingSerializer(serializers.ModelSerializer):
+    criterion = public_id_of("criterion")
+
+    class Meta:
+        model = ScorecardRating
+        fields = ["criterion", "criterion_name", "value", "note", "quotes"]
+        read_only_fields = fields
+
+
+class ScorecardSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="public_id", read_only=True)
+    interview = public_id_of("interview")
+    candidate = public_id_of("interview.candidate")
+    analysis = public_id_of("analysis", allow_null=True)
+    author = public_id_of("author", allow_null=True)
+    ratings = ScorecardRatingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Scorecard
+        fields = [
+            "id",
+            "interview",
+            "candidate",
+            "analysis",
+            "author",
+            "author_email",
+            "status",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "ratings",
+        ]
+        read_only_fields = fields
+
+
+class ScorecardFilterSerializer(serializers.Serializer):
+    interview = serializers.CharField(required=False, max_length=40, help_text="Public id of an interview.")
+    candidate = serializers.CharField(required=False, max_length=40, help_text="Public id of a candidate.")

@@ -9,3 +9,4 @@ integrations). Sent inside the transaction of the change; a receiver defers its 
 from django.dispatch import Signal
 
 scores_approved = Signal()
+scorecard_submitted = Signal()  # (sender=Scorecard, scorecard=…): an interviewer submitted their scorecard

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from ai_analysis import comparison, views
+from ai_analysis import comparison, scorecard_views, views
 
 app_name = "ai_analysis"
 
 urlpatterns = [
     path("hirings/<pid:public_id>/compare", comparison.hiring_compare, name="hiring_compare"),
     path("interviews/<pid:public_id>/record/", views.recorder, name="record"),
+    path("interviews/<pid:public_id>/scorecard/", scorecard_views.interview_scorecard, name="interview_scorecard"),
     path("analyses/<pid:public_id>/", views.analysis_detail, name="analysis"),
     path("analyses/<pid:public_id>/progress/", views.analysis_progress, name="analysis_progress"),
     path("analyses/<pid:public_id>/explanation/", views.explanation, name="explanation"),

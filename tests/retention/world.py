@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from ai_analysis import recordings
-from ai_analysis.models import QuestionAnswer, Recording
+from ai_analysis.models import QuestionAnswer, Recording, Scorecard, ScorecardRating
 from consent import services as consent_services
 from hiring import services as hiring_services
 from hiring.models import Candidate
@@ -79,6 +79,18 @@ def full_candidate(actor, *, name: str, email: str, hiring=None, decided: bool =
     score = ScoreFactory(analysis=analysis, criterion=hiring.criteria.first(), rationale=f"Quote: {answer}")
     EvidenceFactory(score=score, turn=turn, quote=answer)
     FeedbackFactory(analysis=analysis, text=f"Thank you {name}, your answer about Zebracorp{tag} was clear.")
+    scorecard = Scorecard.objects.create(  # an interviewer's scorecard quoting the candidate (issue 14)
+        organization=analysis.organization, interview=interview, author=actor, analysis=analysis
+    )
+    ScorecardRating.objects.create(
+        organization=analysis.organization,
+        scorecard=scorecard,
+        criterion=hiring.criteria.first(),
+        criterion_name=hiring.criteria.first().name,
+        value=4,
+        note=f"{name} explained it well.",
+        quotes=[{"turn": turn.public_id, "quote": answer, "start_s": turn.start_s, "end_s": turn.end_s}],
+    )
     if decided:
         hiring_services.record_decision(actor=actor, candidate=candidate, outcome="rejected", reason="Another fit")
         clock = retention_services.set_candidate_period(actor=actor, candidate=candidate, days=400)
