@@ -45,7 +45,6 @@ from django.db.models import Model, QuerySet
 # Text columns that hold another object's public id: ``target`` (``AuditEvent``), ``…_public_id``
 # (``AICall.interview_public_id``) and a column named after a model of the candidate's data (``CreditEntry.analysis``).
 REFERENCE_FIELD_NAMES = ("target",)
-_MARKER = -424242  # a primary key no row has: the candidate's placeholder in statements compiled once per process
 REFERENCE_FIELD_SUFFIX = "_public_id"
 # References the erasure leaves in place, each with its reason. The ids are random (ORG-6) and name nothing once the
 # rows they named are gone; the deletion record's digest is the only link back, for whoever already holds the id.
@@ -120,35 +119,16 @@ def candidate_graph() -> tuple[Edge, ...]:
     return tuple(found.values())
 
 
-@cache
-def _delete_statements(alias: str) -> tuple[tuple[type[Model], str], ...]:
-    """Per model of the graph, children first, the ``DELETE`` that removes one candidate's rows, as Django's compiler
-    writes it for ``connections[alias]`` with the candidate's primary key as its one parameter. Compiled once per
-    process: an erasure then sends only SQL (see ``delete_candidate_rows``)."""
-    from django.db.models.sql import DeleteQuery
-
-    statements = []
-    for edge in sorted(candidate_graph(), key=lambda edge: -edge.depth):
-        query = edge.model._base_manager.filter(**{edge.lookup: _MARKER}).query.clone()
-        query.__class__ = DeleteQuery
-        sql, params = query.get_compiler(using=alias).as_sql()
-        if list(params) != [_MARKER]:
-            raise AssertionError(f"unexpected parameters deleting {edge.model._meta.label}: {params}")
-        statements.append((edge.model, sql))
-    return tuple(statements)
-
-
 def delete_candidate_rows(candidate, using: str = "default") -> dict[str, int]:
     """Delete every row of the graph for ``candidate``, children first (each lookup runs through its parents, which
-    still exist when it runs); the caller holds the transaction. Returns rows deleted per model label."""
-    from django.db import connections
-
+    still exist when it runs), one ``DELETE`` per model with no per-row signals or collection (``_raw_delete``); the
+    caller holds the transaction. Returns rows deleted per model label."""
     counts = {}
-    with connections[using].cursor() as cursor:
-        for model, sql in _delete_statements(using):
-            cursor.execute(sql, [candidate.pk])
-            if cursor.rowcount:
-                counts[model._meta.label_lower] = cursor.rowcount
+    for edge in sorted(candidate_graph(), key=lambda edge: -edge.depth):
+        rows = edge.model._base_manager.using(using).filter(**{edge.lookup: candidate.pk})
+        deleted = rows._raw_delete(using)
+        if deleted:
+            counts[edge.model._meta.label_lower] = deleted
     return counts
 
 
@@ -198,62 +178,25 @@ def list_prefix(storage: Storage, prefix: str) -> list[str]:
     return names
 
 
-def _rows_of(candidate_pk):
-    return [
-        (edge.model, edge.model._base_manager.filter(**{edge.lookup: candidate_pk}).order_by())
-        for edge in candidate_graph()
-    ]
-
-
-@cache
-def _file_names_query(alias: str):
-    """One UNION over every FileField of the graph: (name, kind) of one candidate's stored files, compiled once."""
-    kinds, querysets = {}, []
-    for model, rows in _rows_of(_MARKER):
+def candidate_files(candidate, using: str = "default") -> list[StoredFile]:
+    """Every stored object of ``candidate``: each ``FileField`` value of its rows (one query, a UNION over the
+    models), then anything else stored under its prefix. Names are unique in the list."""
+    kinds: dict[str, tuple[type[Model], models.FileField]] = {}
+    querysets = []
+    for model, rows in candidate_rows(candidate):
         for field in file_fields(model):
             kind = f"{model._meta.label_lower}.{field.name}"
             kinds[kind] = (model, field)
             querysets.append(
-                rows.exclude(**{field.attname: ""})
+                rows.using(using)
+                .exclude(**{field.attname: ""})
+                .order_by()
                 .annotate(_kind=models.Value(kind, output_field=models.CharField()))
                 .values_list(field.attname, "_kind")
             )
-    if not querysets:
-        return kinds, None, ()
-    sql, params = querysets[0].union(*querysets[1:], all=True).query.get_compiler(using=alias).as_sql()
-    return kinds, sql, tuple(params)
-
-
-@cache
-def _public_ids_query(alias: str):
-    """One UNION over every public id column of the graph, compiled once."""
-    from interview_analyzer.public_ids import PublicIdField
-
-    querysets = [
-        rows.values_list(field.attname, flat=True)
-        for model, rows in _rows_of(_MARKER)
-        for field in model._meta.concrete_fields
-        if isinstance(field, PublicIdField)
-    ]
-    sql, params = querysets[0].union(*querysets[1:], all=True).query.get_compiler(using=alias).as_sql()
-    return sql, tuple(params)
-
-
-def _run(alias: str, sql: str, params: tuple, candidate_pk: int) -> list[tuple]:
-    from django.db import connections
-
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [candidate_pk if param == _MARKER else param for param in params])
-        return cursor.fetchall()
-
-
-def candidate_files(candidate, using: str = "default") -> list[StoredFile]:
-    """Every stored object of ``candidate``: each ``FileField`` value of its rows (one query, a UNION over the
-    models), then anything else stored under its prefix. Names are unique in the list."""
-    kinds, sql, params = _file_names_query(using)
     files: list[StoredFile] = []
     seen: set[str] = set()
-    for name, kind in _run(using, sql, params, candidate.pk) if sql else []:
+    for name, kind in querysets[0].union(*querysets[1:], all=True) if querysets else []:
         if name and name not in seen:
             model, field = kinds[kind]
             seen.add(name)
@@ -268,8 +211,15 @@ def candidate_files(candidate, using: str = "default") -> list[StoredFile]:
 def candidate_public_ids(candidate, using: str = "default") -> list[str]:
     """The public ids of every row of the candidate that has one (the candidate, documents, interviews, …), read in
     one query (a UNION over the models)."""
-    sql, params = _public_ids_query(using)
-    return [public_id for (public_id,) in _run(using, sql, params, candidate.pk)]
+    from interview_analyzer.public_ids import PublicIdField
+
+    querysets = [
+        rows.using(using).order_by().values_list(field.attname, flat=True)
+        for model, rows in candidate_rows(candidate)
+        for field in model._meta.concrete_fields
+        if isinstance(field, PublicIdField)
+    ]
+    return list(querysets[0].union(*querysets[1:], all=True)) if querysets else []
 
 
 def reference_fields() -> list[tuple[type[Model], str]]:
