@@ -149,9 +149,13 @@ class CreditEntry(TenantModel):
         raise AppendOnly("Credit entries cannot be deleted (BIL-5).")
 
 
-class WebhookEvent(models.Model):
+class WebhookEvent(TenantModel):
     """Each verified inbound webhook event, stored by the provider's event id before it is acted on (SEC-HOOK,
-    BIL-3): a replay of a stored id changes nothing. Only the id, type, time and outcome are kept, no payload."""
+    BIL-3): a replay of a stored id changes nothing. Only the id, type, time and outcome are kept, no payload.
+
+    A tenant model like every row that names an organization (ORG-5: members see their organization's events through
+    ``visible_to``), except that its organization is known only once the event is matched to a customer, and an
+    unmatched event belongs to no one: operators see those (``for_operators``)."""
 
     class Provider(models.TextChoices):
         STRIPE = "stripe", "Stripe"
