@@ -16,7 +16,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ["interview_analyzer", "accounts", "billing", "hiring", "consent", "ai_analysis", "retention", "integrations"]
+PACKAGES = [
+    "interview_analyzer",
+    "accounts",
+    "billing",
+    "hiring",
+    "consent",
+    "ai_analysis",
+    "retention",
+    "integrations",
+]
 
 
 def contracts() -> dict:
