@@ -5,7 +5,7 @@ draft score, and lists approved scores only (a rejected machine score is not sen
 transcript, feedback and any free text a person wrote (a decision's reason, a decline message) are never sent.
 """
 
-from ai_analysis.models import Analysis, Review, Score
+from ai_analysis.models import Analysis, Review, Score, Scorecard
 from consent.models import ConsentRequest
 from hiring.models import Candidate, Decision, Hiring
 from integrations.models import Event, ExternalCandidate, ExternalHiring
@@ -75,3 +75,31 @@ def scores_approved(analysis: Analysis) -> tuple[str, Candidate, dict]:
         ],
     }
     return Event.SCORES_APPROVED, candidate, data
+
+
+def scorecard_submitted(scorecard: Scorecard) -> tuple[str, Candidate, dict]:
+    """An interviewer's submitted scorecard: who (public id), when, and the rating per criterion. The notes and
+    quotes are free text and transcript, never sent; a draft never leaves (only ``submit_scorecard`` sends this)."""
+    if scorecard.status != Scorecard.Status.SUBMITTED:
+        raise NotReviewed(scorecard.public_id)
+    interview = scorecard.interview
+    candidate = interview.candidate
+    ratings = scorecard.ratings.select_related("criterion").order_by("criterion__position", "pk")
+    data = {
+        "candidate": candidate_ref(candidate),
+        "hiring": hiring_ref(candidate.hiring),
+        "interview": {"id": interview.public_id},
+        "scorecard": {
+            "id": scorecard.public_id,
+            "interviewer": {"id": scorecard.author.public_id if scorecard.author_id else None},
+            "submitted_at": _iso(scorecard.submitted_at),
+            "ratings": [
+                {
+                    "criterion": {"id": rating.criterion.public_id, "name": rating.criterion_name},
+                    "value": rating.value,  # 1..5, or null: no evidence
+                }
+                for rating in ratings
+            ],
+        },
+    }
+    return Event.SCORECARD_SUBMITTED, candidate, data

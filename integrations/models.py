@@ -35,12 +35,13 @@ class AtsKind(models.TextChoices):
 
 
 class Event(models.TextChoices):
-    """What an endpoint can subscribe to. Scores leave only once a person approved them (AI-3). There is no
-    "scorecard submitted" event: interviewers' own scorecards (REV-1) do not exist in the product yet."""
+    """What an endpoint can subscribe to. Scores leave only once a person approved them (AI-3); a scorecard only
+    once its interviewer submitted it (it is their own judgement, never AI output)."""
 
     CONSENT_ANSWERED = "consent.answered", _("Consent answered (accepted or declined)")
     DECISION_RECORDED = "decision.recorded", _("Decision recorded")
     SCORES_APPROVED = "scores.approved", _("Scores approved by a reviewer")
+    SCORECARD_SUBMITTED = "scorecard.submitted", _("Scorecard submitted by an interviewer")
 
 
 class AdminOnlyQuerySet(TenantQuerySet):

@@ -7,6 +7,8 @@ sending starts after commit.
 - ``hiring.signals.decision_recorded``: a person recorded a decision (AI-3) → ``decision.recorded``.
 - ``ai_analysis.signals.scores_approved``: no score of the analysis is a draft any more and at least one is approved
   → ``scores.approved`` with the approved scores only (``events.scores_approved`` checks it again, AI-3).
+- ``ai_analysis.signals.scorecard_submitted``: an interviewer submitted their own scorecard → ``scorecard.submitted``
+  (ratings only, no notes or quotes).
 """
 
 from integrations import events, services
@@ -30,6 +32,10 @@ def scores_approved(sender, analysis, **kwargs):
     _record(analysis.organization_id, *event)
 
 
+def scorecard_submitted(sender, scorecard, **kwargs):
+    _record(scorecard.organization_id, *events.scorecard_submitted(scorecard))
+
+
 def _record(organization_id, event, candidate, data):
     services.record_event(organization_id=organization_id, event=event, candidate=candidate, data=data)
 
@@ -42,3 +48,6 @@ def connect() -> None:
     consent_signals.answered.connect(consent_answered, dispatch_uid=DISPATCH.format("consent_answered"))
     hiring_signals.decision_recorded.connect(decision_recorded, dispatch_uid=DISPATCH.format("decision_recorded"))
     analysis_signals.scores_approved.connect(scores_approved, dispatch_uid=DISPATCH.format("scores_approved"))
+    analysis_signals.scorecard_submitted.connect(
+        scorecard_submitted, dispatch_uid=DISPATCH.format("scorecard_submitted")
+    )

@@ -182,6 +182,33 @@ def test_no_unreviewed_score_ever_leaves(hook, analysis):
 
 
 @pytest.mark.django_db
+def test_a_submitted_scorecard_is_sent_with_its_ratings_and_no_free_text(hook, analysis):
+    """INT-1: the interviewer's own scorecard leaves once submitted — ratings per criterion, never the note; a draft
+    never leaves."""
+    from ai_analysis import scorecards
+
+    interview = analysis.interview
+    hiring = interview.candidate.hiring
+    criterion = hiring_services.add_criterion(
+        actor=hook.ats.org.recruiter, hiring=hiring, name="Teamwork", description="Works with others"
+    )
+    ratings = [{"criterion": criterion.public_id, "value": 4, "note": "Private note: reminded me of my cousin"}]
+    card = scorecards.save_scorecard(actor=hook.ats.org.interviewer, interview=interview, ratings=ratings)
+    assert deliveries("scorecard.submitted") == []  # a draft is nobody's judgement yet
+    scorecards.submit_scorecard(actor=hook.ats.org.interviewer, scorecard=card)
+    assert len(deliveries("scorecard.submitted")) == 1
+    send_all()
+    [(headers, body, _status)] = hook.receiver.requests
+    assert verify(hook.secret, headers, body)
+    data = json.loads(body)["data"]
+    assert data["candidate"]["external_id"] == "cand-77"
+    assert data["scorecard"]["id"] == card.public_id
+    assert data["scorecard"]["interviewer"] == {"id": hook.ats.org.interviewer.public_id}
+    assert data["scorecard"]["ratings"] == [{"criterion": {"id": criterion.public_id, "name": "Teamwork"}, "value": 4}]
+    assert "cousin" not in body.decode()  # the note is free text a person wrote: it never leaves
+
+
+@pytest.mark.django_db
 def test_scores_sent_back_to_draft_send_nothing_until_reviewed_again(hook, analysis):
     score = ScoreFactory(analysis=analysis)
     evidence = EvidenceFactory(score=score)
