@@ -17,8 +17,8 @@ RabbitMQ — and then:
    one score per criterion, every step record done), nothing lost.
 
 It prints its figures (requests, p50/p95 per endpoint as ratios to ``/healthz``, errors, rate-limit counts, jobs,
-re-run steps, timings) as text and, with ``--json``, as JSON, and exits non-zero on any violation. CI runs it
-(``.ci/run``) with locust from its own virtual environment (``--locust``).
+re-run steps, timings) as text and, with ``--json``, as JSON, and exits non-zero on any violation, printing a
+progress line per phase to stderr. Locust comes from its own virtual environment (``--locust``).
 """
 
 from __future__ import annotations
@@ -95,6 +95,11 @@ def http(method: str, url: str, *, body: dict | bytes | None = None, headers: di
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+
+
+def progress(message: str) -> None:
+    """One line per phase on stderr, so a run stopped from outside (a CI timeout) still shows where it was."""
+    print(f"[scaleout {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", file=sys.stderr, flush=True)
 
 
 def require(condition, detail) -> None:
@@ -413,6 +418,7 @@ def main(argv=None) -> int:
             require(status == 200, (status, body[:300]))
             return json.loads(body)["access_token"]
 
+        progress("instances ready; load")
         # 1. Load through both instances.
         started = time.monotonic()
         load = run_load(args.locust, hosts, token_for("recruiter@acme.example"), args.users, args.run_time, work)
@@ -423,6 +429,7 @@ def main(argv=None) -> int:
         if load["requests"] == 0:
             problems.append("load: no request was made")
 
+        progress(f"load done: {load['requests']} requests, {load['failures']} failures; rate limits")
         # 2. Rate limits hold across instances (the token flow's per-account limit, 10 per 10 minutes).
         from_settings = subprocess.run(  # noqa: S603
             [PYTHON, "-c", "import django,json;django.setup();from django.conf import settings as s;"
@@ -436,6 +443,7 @@ def main(argv=None) -> int:
         if rate["allowed"] != limit:
             problems.append(f"rate limit: {rate['allowed']} attempts let through over two instances, limit {limit}")
 
+        progress(f"rate limit: {rate['allowed']} let through; jobs")
         # 3. Jobs under a killed worker and (Redis) a restarted broker.
         setup_django(env)
         audio = spoken_interview(work)
@@ -450,6 +458,7 @@ def main(argv=None) -> int:
         analysis_id, step = wait_until(lambda: running_step(analysis_ids), 180, "a step to be running", interval=0.05)
         victim = wait_until(lambda: worker_running(workers, analysis_id, step), 30, "the worker running it", 0.05)
         victim.signal(signal.SIGKILL)
+        progress(f"killed {victim.name} during {step} of {analysis_id}")
         elapsed = round(time.monotonic() - started, 1)
         report["killed"] = {"worker": victim.name, "during_step": step, "analysis": analysis_id, "at_s": elapsed}
         time.sleep(1)
@@ -462,7 +471,8 @@ def main(argv=None) -> int:
             report["broker_restarted_at_s"] = round(time.monotonic() - started, 1)
         # A killed worker's message comes back after the broker's heartbeat timeout (Redis, set to 10 s here) or at
         # once (RabbitMQ: the connection closed); the step runner then re-runs the step that was interrupted.
-        wait_until(lambda: finished(analysis_ids), 600, "every analysis to finish", interval=1)
+        progress("waiting for every analysis to finish")
+        wait_until(lambda: finished(analysis_ids), 300, "every analysis to finish", interval=1)
         state = analysis_state(analysis_ids)
         jobs = {"analyses": len(analysis_ids), "seconds": round(time.monotonic() - started, 1), "re_run_steps": 0}
         for public_id, analysis in state.items():
