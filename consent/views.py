@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import rate_limits
 from consent import services
-from consent.forms import DeclineForm
+from consent.forms import DeclineForm, WithdrawForm
 from consent.models import ConsentRequest, ConsentStatus, LinkPurpose
 from consent.presentation import candidate_page_context
 from hiring.forms import CandidateForm
@@ -96,6 +96,7 @@ def candidate_link(request, token):
     consent = opened.consent
     language = _language(request, consent)
     form = DeclineForm()
+    withdraw_form = WithdrawForm()
     status = 200
     done = None
     portal_token = None
@@ -117,8 +118,13 @@ def candidate_link(request, token):
                 else:
                     status = 400
             elif opened.purpose == LinkPurpose.PORTAL and action == "withdraw":
-                consent = services.withdraw(token, language=language)
-                done = "withdrawn"
+                withdraw_form = WithdrawForm(request.POST)
+                # Only an accepted consent can be withdrawn; for any other the service refuses (409) as before.
+                if consent.status != ConsentStatus.ACCEPTED or withdraw_form.is_valid():
+                    consent = services.withdraw(token, language=language)
+                    done = "withdrawn"
+                else:
+                    status = 400
             else:
                 status = 400
                 refused_action = _("This link does not offer that action.")
@@ -134,6 +140,7 @@ def candidate_link(request, token):
     context.update(
         {
             "form": form,
+            "withdraw_form": withdraw_form,
             "done": done,
             "purpose": opened.purpose,
             "portal_token": portal_token,
