@@ -4,7 +4,7 @@ Forms only validate and shape input. Model choices are offered from querysets sc
 named by public id in the HTML, never by primary key (ORG-6).
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -21,6 +21,23 @@ from interview_analyzer.sanitize import MAX_RICH_TEXT_LENGTH
 # Hired, rejected and withdrawn are decisions with a reason, never a plain stage change (services.update_candidate).
 MOVABLE_STAGES = [(value, label) for value, label in Stage.choices if value not in Decision.Outcome.values]
 ACCEPTED_DOCUMENTS = ".pdf,.docx,.odt,.doc,.rtf,.txt"
+
+
+# Interview times outside these are typing mistakes (year 0001 was accepted; found from outside, issue 15) (SEC-VAL).
+EARLIEST_INTERVIEW = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_INTERVIEW_YEARS_AHEAD = 5
+
+
+def validate_interview_time(when) -> None:
+    """An interview is scheduled or logged between the year 2000 and five years from now (SEC-VAL); the page's form
+    and the API's serializer both check it."""
+    if when < EARLIEST_INTERVIEW:
+        raise ValidationError(_("Choose a date in the year 2000 or later."), code="too_early")
+    if when > timezone.now() + timedelta(days=365 * LATEST_INTERVIEW_YEARS_AHEAD + 1):
+        raise ValidationError(
+            _("Choose a date at most %(years)s years ahead.") % {"years": LATEST_INTERVIEW_YEARS_AHEAD},
+            code="too_late",
+        )
 
 
 def _max_length(model, field: str) -> int:
@@ -168,6 +185,7 @@ class InterviewForm(forms.Form):
     scheduled_at = forms.DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[validate_interview_time],
     )
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=480, initial=45)
     held = forms.BooleanField(
@@ -183,6 +201,12 @@ class InterviewForm(forms.Form):
         field.queryset = Membership.objects.visible_to(member).active().select_related("user").order_by("user__email")
         field.label_from_instance = lambda m: f"{m.user.display_name} · {m.get_role_display()}"
         field.initial = member.public_id
+        # The same range for the browser's date picker, in the time zone the field is read in.
+        latest = timezone.localtime() + timedelta(days=365 * LATEST_INTERVIEW_YEARS_AHEAD)
+        self.fields["scheduled_at"].widget.attrs.update(
+            min=timezone.localtime(EARLIEST_INTERVIEW).strftime("%Y-%m-%dT%H:%M"),
+            max=latest.strftime("%Y-%m-%dT%H:%M"),
+        )
 
     def clean(self):
         cleaned = super().clean()

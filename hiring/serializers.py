@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from accounts.models import Membership
 from hiring import services
+from hiring.forms import validate_interview_time
 from hiring.models import Candidate, Criterion, Decision, Document, Hiring, Interview, InterviewQuestion, Stage
 from interview_analyzer.serializers import PublicIdRelatedField, StrictInput, public_id_of
 
@@ -212,6 +213,10 @@ class InterviewSerializer(serializers.ModelSerializer):
 class InterviewCreateSerializer(StrictInput, serializers.ModelSerializer):
     candidate = PublicIdRelatedField(Candidate, help_text="Public id of the candidate.")
     interviewer = PublicIdRelatedField(Membership, help_text="Public id of the interviewer's membership.")
+    scheduled_at = serializers.DateTimeField(
+        validators=[validate_interview_time],
+        help_text="From the year 2000 to five years ahead; for a held interview, not in the future.",
+    )
     duration_minutes = serializers.IntegerField(min_value=5, max_value=480, default=45)
     held = serializers.BooleanField(
         default=False,
