@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 from ai_analysis.types import CANDIDATE, INTERVIEWER
 from hiring.models import Candidate, Criterion, Interview
+from interview_analyzer.candidate_storage import CandidateUploadTo
 from interview_analyzer.public_ids import PublicIdField
 from interview_analyzer.roles import Role
 from interview_analyzer.steps import StepRecord
@@ -41,14 +42,15 @@ def _scoped(path: str):
     return type(f"Scoped{path.title().replace('__', '')}QuerySet", (InterviewScopedQuerySet,), {"interview_path": path})
 
 
-def chunk_upload_to(instance, filename):
-    """Generated names only (SEC-UP): never anything the client sent."""
-    recording = instance.recording
-    return f"recordings/{recording.organization.public_id}/{recording.public_id}/chunk-{instance.index:06d}.bin"
-
-
-def merged_upload_to(instance, filename):
-    return f"recordings/{instance.organization.public_id}/{instance.public_id}/merged.{instance.merged_format or 'bin'}"
+# Under the candidate's prefix (RET-4), generated names only, never anything the client sent (SEC-UP):
+# <org>/<cand>/recordings/<rec>/chunk-000001.bin and <org>/<cand>/recordings/<rec>/merged.<format>. Migration 0001
+# names these two, so the migration state reads these values and needs no migration of its own. Files stored before
+# (``recordings/<org>/<rec>/…``) keep their names: the rows hold them, and the erasure deletes each file its rows name
+# as well as the candidate's prefix.
+chunk_upload_to = CandidateUploadTo(
+    "recording.candidate", "recordings/{row.recording.public_id}/chunk-{row.index:06d}.bin"
+)
+merged_upload_to = CandidateUploadTo("candidate", "recordings/{row.public_id}/merged.{row.merged_format}")
 
 
 class Recording(TenantModel):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Membership
+from interview_analyzer.candidate_storage import CandidateUploadTo
 from interview_analyzer.public_ids import PublicIdField
 from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import TenantModel, TenantQuerySet
@@ -219,9 +220,11 @@ class Candidate(TenantModel):
         return self.name
 
 
-def document_upload_to(instance, filename):
-    """Generated storage names only (SEC-UP): never the uploader's file name or any part of it."""
-    return f"documents/{instance.organization.public_id}/{instance.public_id}.{instance.extension}"
+# Under the candidate's prefix (RET-4): <org>/<cand>/documents/<doc>.<ext>, a generated name only (SEC-UP). Migration
+# 0001 names ``document_upload_to``, so the migration state reads this value and needs no migration of its own.
+# Documents stored before (``documents/<org>/<doc>.<ext>``) keep their names: the row holds the name, and the erasure
+# deletes each file its rows name as well as the candidate's prefix.
+document_upload_to = CandidateUploadTo("candidate", "documents/{row.public_id}.{row.extension}")
 
 
 class DocumentQuerySet(WithinHiringQuerySet):

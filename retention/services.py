@@ -12,6 +12,13 @@ from them in one database transaction, clears references to their objects elsewh
 and one ``PendingDeletion`` per stored object in that same transaction, and deletes the stored objects after the
 commit (``finish_storage``), removing each pending row only once storage confirms the object is gone. Whatever a
 crash leaves pending, the next sweep finishes.
+
+Stored objects (candidate storage): every file of a candidate is stored under their prefix
+``<org>/<candidate>/`` (``interview_analyzer.candidate_storage``). The erasure deletes each object a row names (files
+stored before the prefix layout keep their old names, ``documents/<org>/…`` and ``recordings/<org>/…``; the row holds
+the name, so they are deleted by row) and then the whole prefix, so an object under it that no row names (a stray
+upload, a file of a kind nobody listed) goes too. The prefix has its own ``PendingDeletion`` row and is retried like
+any object until listing it comes back empty.
 """
 
 from __future__ import annotations
@@ -398,7 +405,7 @@ def finish_storage(*, record_pk: int | None = None, records=None, limit: int = 1
         for item in list(pending[:limit]):
             try:
                 if item.is_prefix:
-                    names = graph.list_prefix(default_storage, item.name)
+                    names = _unnamed_under_prefix(item)
                     for name in names:
                         _delete_stored(name, default_storage)
                     found[item.record_id] = found.get(item.record_id, 0) + len(names)
@@ -421,6 +428,15 @@ def finish_storage(*, record_pk: int | None = None, records=None, limit: int = 1
             PendingDeletion.objects.filter(pk__in=removed_ids).delete()
             _count_on_records(removed, found)
     return sum(removed.values()) + sum(found.values()), failed
+
+
+def _unnamed_under_prefix(item: PendingDeletion) -> list[str]:
+    """What the prefix ``item`` holds beyond the objects its record names one by one (RET-4): those have pending rows
+    of their own, which delete, retry and count them; the prefix takes the rest (found objects, counted as such)."""
+    named = set(
+        PendingDeletion.objects.filter(record_id=item.record_id, is_prefix=False).values_list("name", flat=True)
+    )
+    return [name for name in graph.list_prefix(default_storage, item.name) if name not in named]
 
 
 def _count_on_records(removed: dict[int, int], found: dict[int, int]) -> None:

@@ -575,10 +575,11 @@ def test_hiring_manager_uploads_lists_and_deletes_a_document(world, django_captu
     )
     assert body["size"] == len(content)
     document = Document.objects.get(public_id=body["id"])
-    assert document.file.name.startswith(f"documents/{world.org.organization.public_id}/")
+    prefix = f"{world.org.organization.public_id}/{world.own_candidate.public_id}/"  # the candidate's (RET-4)
+    assert document.file.name.startswith(prefix)
     # The stored name is generated from the public id alone (SEC-UP): nothing of the uploader's name survives. (A
     # substring test would flake: a random id can contain "cv".)
-    assert document.file.name == f"documents/{world.org.organization.public_id}/{document.public_id}.pdf"
+    assert document.file.name == f"{prefix}documents/{document.public_id}.pdf"
     assert ids(client.get(DOCUMENTS, {"candidate": world.own_candidate.public_id})) == {body["id"]}
     assert client.get(f"{DOCUMENTS}{body['id']}/").json() == body
 
@@ -616,7 +617,8 @@ def test_a_document_is_stored_under_its_own_public_id(world):
     )
     assert response.status_code == 201, response.content
     document = Document.objects.get(public_id=response.json()["id"])
-    assert document.file.name == f"documents/{world.org.organization.public_id}/{document.public_id}.pdf"
+    prefix = f"{world.org.organization.public_id}/{world.own_candidate.public_id}/"  # the candidate's (RET-4)
+    assert document.file.name == f"{prefix}documents/{document.public_id}.pdf"
 
 
 def _file(name: str, content: bytes):

@@ -93,10 +93,15 @@ def stored_files(prefix: str) -> list[str]:
     return found
 
 
+def documents_of(candidate) -> str:
+    """Where a candidate's documents are stored: under the candidate's own prefix (RET-4, SEC-UP)."""
+    return f"{candidate.organization.public_id}/{candidate.public_id}/documents"
+
+
 @pytest.fixture
 def candidate(acme_world):
     yield acme_world.own_candidate
-    for name in stored_files(f"documents/{acme_world.org.organization.public_id}"):
+    for name in stored_files(documents_of(acme_world.own_candidate)):
         default_storage.delete(name)
 
 
@@ -117,7 +122,7 @@ def upload(client, candidate, filename: str, content: bytes, content_type: str =
 
 
 def nothing_stored(candidate) -> bool:
-    prefix = f"documents/{candidate.organization.public_id}"
+    prefix = documents_of(candidate)
     return not Document.objects.for_operators().filter(candidate=candidate).exists() and stored_files(prefix) == []
 
 
@@ -149,10 +154,10 @@ def test_documents_are_accepted_and_stored_under_generated_names(
     response = upload(recruiter, candidate, filename, content, "text/html")  # the claimed type is ignored too
     assert response.status_code == 302
     document = Document.objects.for_operators().get(candidate=candidate)
-    assert document.file.name == f"documents/{candidate.organization.public_id}/{document.public_id}.{extension}"
+    assert document.file.name == f"{documents_of(candidate)}/{document.public_id}.{extension}"
     assert (document.content_type, document.extension, document.size) == (content_type, extension, len(content))
     assert document.original_name == f"cv.{extension}"  # the name takes the extension of the detected type
-    assert stored_files(f"documents/{candidate.organization.public_id}") == [document.file.name]
+    assert stored_files(documents_of(candidate)) == [document.file.name]
     with default_storage.open(document.file.name) as handle:
         assert handle.read() == content
 
@@ -238,12 +243,12 @@ def test_a_request_over_the_upload_limit_is_refused_before_it_is_read(recruiter,
 def test_the_storage_quota_is_enforced(settings, recruiter, candidate):
     settings.ORGANIZATION_STORAGE_QUOTA_BYTES = len(PDF) + 10
     assert upload(recruiter, candidate, "first.pdf", PDF).status_code == 302
-    before = stored_files(f"documents/{candidate.organization.public_id}")
+    before = stored_files(documents_of(candidate))
     response = upload(recruiter, candidate, "second.pdf", PDF)
     assert response.status_code == 400
     assert "storage quota is used up" in response.content.decode()
     assert Document.objects.for_operators().filter(candidate=candidate).count() == 1
-    assert stored_files(f"documents/{candidate.organization.public_id}") == before
+    assert stored_files(documents_of(candidate)) == before
 
 
 def test_interviewers_cannot_upload(acme_world, candidate):
@@ -271,7 +276,7 @@ def test_interviewers_cannot_upload(acme_world, candidate):
 )
 def test_hostile_names_are_kept_for_display_only(recruiter, candidate, filename):
     response = upload(recruiter, candidate, filename, PDF)
-    prefix = f"documents/{candidate.organization.public_id}"
+    prefix = documents_of(candidate)
     documents = list(Document.objects.for_operators().filter(candidate=candidate))
     if response.status_code != 302:  # a name that sanitizes to nothing loses the file: a form error, nothing stored
         assert_refused(response, candidate, "Choose a file to upload.")
@@ -302,7 +307,7 @@ def test_the_service_sanitizes_names_it_is_given_directly(acme_world, candidate,
     uploaded._name = filename  # past UploadedFile's own basename(), which a custom upload handler may not apply
     document = services.upload_document(actor=acme_world.org.recruiter, candidate=candidate, uploaded=uploaded)
     assert document.original_name == shown
-    assert document.file.name == f"documents/{candidate.organization.public_id}/{document.public_id}.pdf"
+    assert document.file.name == f"{documents_of(candidate)}/{document.public_id}.pdf"
 
 
 # --- Found from outside: decompression bombs, polyglot names, markup behind a byte-order mark -------------------------
