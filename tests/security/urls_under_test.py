@@ -78,3 +78,17 @@ def all_endpoints() -> list[Endpoint]:
             continue
         endpoints.append(endpoint)
     return endpoints
+
+
+def path_with(endpoint: Endpoint, **values: str) -> str:
+    """The endpoint's sample path with the named route parameters replaced, e.g. ``path_with(e, public_id=...)``;
+    parameters not named keep their sample value."""
+    route_parts = endpoint.route.split("/")
+    path_parts = endpoint.path.lstrip("/").split("/")
+    if len(route_parts) != len(path_parts):  # a regular-expression route: only its samples
+        return endpoint.path
+    parts = []
+    for route_part, path_part in zip(route_parts, path_parts, strict=True):
+        match = re.fullmatch(r"<(?:[^>:]+:)?(?P<name>[^>]+)>", route_part)
+        parts.append(values[match["name"]] if match and match["name"] in values else path_part)
+    return "/" + "/".join(parts)
