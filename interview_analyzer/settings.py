@@ -401,6 +401,7 @@ _dramatiq_middleware = [
     "django_dramatiq.middleware.DbConnectionsMiddleware",
     "periodiq.PeriodiqMiddleware",  # the ``periodic`` actor option (the retention sweep, RET-8)
     "interview_analyzer.logging.RequestIdJobMiddleware",  # the request id follows a request into its jobs (OPS-1)
+    "interview_analyzer.telemetry.TracingJobMiddleware",  # and its trace, when trace export is on (OPS-1)
 ]
 # A worker that dies mid-job (SIGKILL, a lost machine) leaves its message unacknowledged; another worker puts it back
 # once the dead one's heartbeat is older than the timeout, during the "maintenance" a fetch runs with this chance (out
