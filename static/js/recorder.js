@@ -12,6 +12,14 @@
  * the recorder asks GET /recordings/<id>/ which pieces the server holds, sends the ones it still has locally, and
  * numbers new pieces after them (a new MediaRecorder session starts a new WebM segment, which the merge expects).
  *
+ * Remote interviews: "Add meeting audio" asks getDisplayMedia({audio: true, video: true}) for a browser tab or window
+ * with its sound (the video track is dropped at once). Web Audio merges the two into one stereo stream
+ * (ChannelMergerNode): the microphone is channel 0 (interviewer), the meeting channel 1 (candidate), the convention of
+ * ai_analysis/speech (CHANNEL_SPEAKERS), so the pipeline tells the speakers apart by channel energy. MediaRecorder
+ * records that stream (Opus in WebM keeps both channels). Without meeting audio the microphone is recorded alone, as
+ * before (mono: speakers by pauses). A cancelled picker, a share without sound, or a share ended mid-recording (the
+ * mic goes on; channel 1 falls silent) each say so in words. The page's translated messages come in data-msg-*.
+ *
  * Stop: the recorder stops, the queue drains, then POST /recordings/<id>/complete/ {chunk_count} starts the analysis
  * and the page moves to the analysis page. A 403 with code "consent_required" stops everything: nothing is stored
  * without the candidate's consent.
@@ -30,6 +38,12 @@
   var INTERVIEW = root.dataset.interview;
   var ANALYSIS_URL = root.dataset.analysisUrl;
   var MIME = "audio/webm;codecs=opus";
+  var MESSAGES = root.dataset; // translated sentences from the template: data-msg-meeting-added → msgMeetingAdded
+
+  function msg(key, fallback) {
+    var text = MESSAGES["msg" + key];
+    return text || fallback;
+  }
 
   function el(role) { return document.querySelector('[data-role="' + role + '"]'); }
   function button(action) { return document.querySelector('[data-action="' + action + '"]'); }
@@ -37,7 +51,9 @@
     state: el("state"), dot: el("dot"), timer: el("timer"), level: el("level"), status: el("status"),
     sent: el("sent"), waiting: el("waiting"), connection: el("connection"),
     fileForm: el("file-form"), file: el("file"), progress: el("file-progress"),
-    start: button("start"), pause: button("pause"), stop: button("stop"), retry: button("retry"), upload: button("upload")
+    start: button("start"), pause: button("pause"), stop: button("stop"), retry: button("retry"), upload: button("upload"),
+    share: button("share-meeting"), unshare: button("remove-meeting"), meeting: el("meeting"),
+    meetingLevel: el("meeting-level"), sources: el("sources")
   };
 
   var recordingId = root.dataset.recording || null;
@@ -382,25 +398,135 @@
   // --- Live capture -----------------------------------------------------------------------------------------------
 
   var stream = null, mediaRecorder = null, audioContext = null, frame = null, wakeLock = null;
+  var microphone = null; // the getUserMedia stream (stream is what MediaRecorder records: this, or the merged one)
+  var meeting = null; // the shared tab's or window's audio stream, while it is shared
+  var meetingAnalyser = null;
   var elapsedMs = 0, runningSince = 0, ticker = null, silentSince = 0;
+
+  // --- Meeting audio (remote interviews): a shared tab or window, channel 1 ----------------------------------------
+
+  function showSources() {
+    ui.sources.textContent = meeting
+      ? msg("SourcesBoth", "Microphone and meeting audio")
+      : msg("SourcesMic", "Microphone only");
+    ui.meeting.hidden = !meeting;
+    var idle = mode === "idle";
+    ui.share.hidden = !!meeting || !idle;
+    ui.unshare.hidden = !meeting || !idle;
+  }
+
+  function stopTracks(media) {
+    if (media) media.getTracks().forEach(function (track) { track.stop(); });
+  }
+
+  function addMeeting() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getDisplayMedia) {
+      setStatus(msg("MeetingUnsupported", "This browser cannot share a tab's audio. Record with the microphone only, or upload the call's recording file afterwards."), "warn");
+      return;
+    }
+    ui.share.disabled = true;
+    setStatus(msg("MeetingAsk", "In the browser's window, choose the meeting's tab or window and turn on sharing its audio."), "info");
+    // Chromium hints: offer tabs first, with their audio; do not offer this very tab.
+    navigator.mediaDevices.getDisplayMedia({
+      audio: true, video: true, preferCurrentTab: false, selfBrowserSurface: "exclude", systemAudio: "include"
+    }).then(function (shared) {
+      ui.share.disabled = false;
+      shared.getVideoTracks().forEach(function (track) { track.stop(); }); // only the sound is recorded
+      var tracks = shared.getAudioTracks();
+      if (!tracks.length) {
+        stopTracks(shared);
+        setStatus(msg("MeetingNoAudio", "The shared tab or window has no sound, so nothing was added. Share again and turn on “Share tab audio” (for a window: “Share system audio”), or record with the microphone only."), "warn");
+        return;
+      }
+      if (mode !== "idle") { // recording started while the picker was open: this session stays as it began
+        stopTracks(shared);
+        return;
+      }
+      meeting = shared;
+      tracks[0].addEventListener("ended", meetingEnded);
+      showSources();
+      setStatus(msg("MeetingAdded", "Meeting audio added: the candidate is recorded on its own channel, your microphone on the other. Press Start recording when the candidate is ready."), "ok");
+    }, function (problem) {
+      ui.share.disabled = false;
+      if (problem && problem.name === "NotAllowedError") {
+        setStatus(msg("MeetingCancelled", "Meeting audio was not added: sharing was cancelled. The recorder uses your microphone only."), "warn");
+      } else {
+        setStatus(msg("MeetingFailed", "Meeting audio could not be added. The recorder uses your microphone only.") +
+          (problem && problem.name ? " (" + problem.name + ")" : ""), "warn");
+      }
+    });
+  }
+
+  function removeMeeting() {
+    stopTracks(meeting);
+    meeting = null;
+    showSources();
+    setStatus(msg("MeetingRemoved", "Meeting audio removed. The recorder uses your microphone only."), "info");
+  }
+
+  /* The share ended (the browser's "Stop sharing", the tab closed). While recording, the merged stream goes on:
+     channel 1 falls silent and the microphone keeps being recorded. */
+  function meetingEnded() {
+    if (!meeting) return;
+    var live = mode === "recording" || mode === "paused";
+    stopTracks(meeting);
+    meeting = null;
+    meetingAnalyser = null;
+    if (ui.meetingLevel) ui.meetingLevel.style.transform = "scaleX(0)";
+    if (live) {
+      ui.meeting.hidden = true;
+      ui.sources.textContent = msg("SourcesEnded", "Microphone (meeting audio ended)");
+      setStatus(msg("MeetingEndedRecording", "The meeting audio is no longer shared. The recording goes on with your microphone only."), "warn");
+    } else {
+      showSources();
+      setStatus(msg("MeetingEndedIdle", "The meeting audio is no longer shared. The recorder uses your microphone only."), "warn");
+    }
+  }
+
+  /* Microphone on channel 0 (interviewer), meeting on channel 1 (candidate), as ai_analysis.speech expects. Each
+     merger input takes one channel: a stereo source is mixed down to mono on its way in. */
+  function mergedStream(context, micStream, meetingStream) {
+    var merger = context.createChannelMerger(2);
+    var destination = context.createMediaStreamDestination();
+    destination.channelCount = 2;
+    destination.channelCountMode = "explicit";
+    destination.channelInterpretation = "discrete";
+    context.createMediaStreamSource(micStream).connect(merger, 0, 0);
+    context.createMediaStreamSource(meetingStream).connect(merger, 0, 1);
+    merger.connect(destination);
+    return destination.stream;
+  }
 
   function tick() {
     var ms = elapsedMs + (runningSince ? Date.now() - runningSince : 0);
     ui.timer.textContent = clock(ms);
   }
 
+  function loudness(analyser, samples) {
+    analyser.getByteTimeDomainData(samples);
+    var sum = 0;
+    for (var i = 0; i < samples.length; i += 1) {
+      var v = (samples[i] - 128) / 128;
+      sum += v * v;
+    }
+    return Math.min(1, Math.sqrt(sum / samples.length) * 4);
+  }
+
+  function show(bar, level) {
+    bar.style.transform = "scaleX(" + level.toFixed(3) + ")"; // CSSOM, not a style attribute: CSP allows it
+    bar.classList.toggle("level-hot", level > 0.85);
+  }
+
   function meter(analyser) {
     var samples = new Uint8Array(analyser.fftSize);
     function draw() {
-      analyser.getByteTimeDomainData(samples);
-      var sum = 0;
-      for (var i = 0; i < samples.length; i += 1) {
-        var v = (samples[i] - 128) / 128;
-        sum += v * v;
+      var level = loudness(analyser, samples);
+      show(ui.level, level);
+      if (meetingAnalyser) {
+        var heard = loudness(meetingAnalyser, samples);
+        show(ui.meetingLevel, heard);
+        level = Math.max(level, heard); // the candidate speaking on the meeting channel is not silence
       }
-      var level = Math.min(1, Math.sqrt(sum / samples.length) * 4);
-      ui.level.style.transform = "scaleX(" + level.toFixed(3) + ")"; // CSSOM, not a style attribute: CSP allows it
-      ui.level.classList.toggle("level-hot", level > 0.85);
       if (mode === "recording") {
         if (level > 0.02) silentSince = 0;
         else if (!silentSince) silentSince = Date.now();
@@ -423,24 +549,33 @@
       return;
     }
     ui.start.disabled = true;
+    ui.share.disabled = ui.unshare.disabled = true;
     setStatus("Waiting for the microphone…", "info");
     ensureRecording()
       .then(function () {
         return navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });
       })
       .then(function (media) {
-        stream = media;
+        microphone = stream = media;
+        var AudioContextClass = window.AudioContext || window.webkitAudioContext;
+        if (AudioContextClass) audioContext = new AudioContextClass();
+        var twoChannels = !!(meeting && audioContext && meeting.getAudioTracks()[0].readyState === "live");
+        if (meeting && !twoChannels) meetingEnded();
+        if (twoChannels) stream = mergedStream(audioContext, microphone, meeting);
         var options = window.MediaRecorder.isTypeSupported && MediaRecorder.isTypeSupported(MIME) ? { mimeType: MIME } : {};
         mediaRecorder = new MediaRecorder(stream, options);
         mediaRecorder.addEventListener("dataavailable", function (event) {
           if (event.data && event.data.size > 0) enqueue(event.data, true);
         });
-        var AudioContextClass = window.AudioContext || window.webkitAudioContext;
-        if (AudioContextClass) {
-          audioContext = new AudioContextClass();
+        if (audioContext) {
           var analyser = audioContext.createAnalyser();
           analyser.fftSize = 1024;
-          audioContext.createMediaStreamSource(stream).connect(analyser);
+          audioContext.createMediaStreamSource(microphone).connect(analyser);
+          if (twoChannels) {
+            meetingAnalyser = audioContext.createAnalyser();
+            meetingAnalyser.fftSize = 1024;
+            audioContext.createMediaStreamSource(meeting).connect(meetingAnalyser);
+          }
           meter(analyser);
         }
         mediaRecorder.start(TIMESLICE_MS);
@@ -453,12 +588,14 @@
         ui.stop.hidden = false;
         ui.upload.disabled = true;
         ui.file.disabled = true;
+        showSources();
         setState("Recording", "live");
         ui.dot.classList.add("rec-dot-live");
-        setStatus("Recording. Audio is sent every 5 seconds.", "ok");
+        setStatus(recordingStatus(), "ok");
       })
       .catch(function (problem) {
         ui.start.disabled = false;
+        ui.share.disabled = ui.unshare.disabled = false;
         if (problem && problem.name === "NotAllowedError") {
           setStatus("The browser was not allowed to use the microphone. Allow it in the address bar, then try again.", "error");
         } else if (problem && problem.name === "NotFoundError") {
@@ -487,8 +624,13 @@
       ui.pause.textContent = "Pause";
       setState("Recording", "live");
       ui.dot.classList.add("rec-dot-live");
-      setStatus("Recording. Audio is sent every 5 seconds.", "ok");
+      setStatus(recordingStatus(), "ok");
     }
+  }
+
+  function recordingStatus() {
+    if (meeting) return msg("RecordingBoth", "Recording your microphone and the meeting audio, each on its own channel. Audio is sent every 5 seconds.");
+    return "Recording. Audio is sent every 5 seconds.";
   }
 
   function stopCapture() {
@@ -498,11 +640,14 @@
     tick();
     if (frame) cancelAnimationFrame(frame);
     ui.level.style.transform = "scaleX(0)";
+    if (ui.meetingLevel) ui.meetingLevel.style.transform = "scaleX(0)";
     ui.dot.classList.remove("rec-dot-live");
-    if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+    stopTracks(stream);
+    stopTracks(microphone);
+    stopTracks(meeting);
     if (audioContext) audioContext.close();
     if (wakeLock) wakeLock.release().catch(function () {});
-    stream = audioContext = wakeLock = null;
+    stream = microphone = meeting = meetingAnalyser = audioContext = wakeLock = null;
   }
 
   function stop() {
@@ -547,6 +692,11 @@
       return;
     }
     mode = "uploading-file";
+    if (meeting) { // a file is the whole recording: the shared meeting audio is not needed
+      stopTracks(meeting);
+      meeting = null;
+    }
+    showSources();
     ui.upload.disabled = true;
     ui.file.disabled = true;
     ui.start.disabled = true;
@@ -570,6 +720,8 @@
   // --- Wiring -----------------------------------------------------------------------------------------------------
 
   ui.start.addEventListener("click", start);
+  ui.share.addEventListener("click", addMeeting);
+  ui.unshare.addEventListener("click", removeMeeting);
   ui.pause.addEventListener("click", togglePause);
   ui.stop.addEventListener("click", stop);
   ui.retry.addEventListener("click", retryNow);
@@ -587,5 +739,6 @@
   });
 
   render();
+  showSources();
   resume();
 })();
