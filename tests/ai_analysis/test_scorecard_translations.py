@@ -1,0 +1,253 @@
+"""The scorecard pages and the recorder's meeting audio in Swedish (issue 14, "Polish": recruiter pages translated,
+each user's language saved on their profile; AI-3).
+
+1. The pages render in Swedish for a user whose profile says ``sv``: the scorecard page (pre-filled, a form error,
+   submitted), the candidate page's scorecards beside the AI scores, the interviewer's home and the interview page,
+   and the recorder with its meeting-audio sentences (the ones recorder.js shows come through ``data-msg-*``).
+2. No msgid of the scorecard code (``scorecard_views``, ``scorecard_panels``, ``scorecards``), the scorecard
+   templates, or the recorder's meeting-audio strings lacks a Swedish msgstr: the msgids are extracted the way
+   ``makemessages`` does (templates through Django's ``templatize``, then ``xgettext``) and looked up in the
+   catalogue as written (no empty or fuzzy msgstr in the .po) and as compiled (the .mo Django loads).
+"""
+
+import gettext
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from django.utils.translation.template import templatize
+
+from ai_analysis.models import Review, Score
+from tests.ai_analysis.test_pages import analysed
+from tests.ai_analysis.test_scorecards import (  # noqa: F401 (fixtures)
+    _submit,
+    client_for,
+    form_data,
+    scorecard_url,
+    second,
+    world,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "locale" / "sv" / "LC_MESSAGES"
+SCORECARD_FILES = (
+    "ai_analysis/scorecard_views.py",
+    "ai_analysis/scorecard_panels.py",
+    "ai_analysis/scorecards.py",
+    "ai_analysis/templates/ai_analysis/scorecard.html",
+    "ai_analysis/templates/ai_analysis/_candidate_scorecards.html",
+    "ai_analysis/templates/ai_analysis/_interview_scorecard.html",
+    "ai_analysis/templates/ai_analysis/_scorecards_to_submit.html",
+)
+RECORDER = "ai_analysis/templates/ai_analysis/recorder.html"
+# The recorder's remote-interview strings (the rest of the recorder page is not translated yet).
+RECORDER_MSGIDS = (
+    "Add meeting audio",
+    "Remove meeting audio",
+    "Meeting audio",
+    "Meeting audio level",
+    "Recording from",
+    "Microphone only",
+    "Microphone and meeting audio",
+    "Microphone (meeting audio ended)",
+    "Recording a video call? Add the meeting's audio: share the call's browser tab or window with its sound, and the "
+    "candidate is recorded on a channel of their own, so the analysis tells the two speakers apart.",
+)
+# makemessages' keywords (django.core.management.commands.makemessages)
+KEYWORDS = (
+    "gettext_noop",
+    "gettext_lazy",
+    "ngettext_lazy:1,2",
+    "pgettext:1c,2",
+    "npgettext:1c,2,3",
+    "pgettext_lazy:1c,2",
+    "npgettext_lazy:1c,2,3",
+    "gettext",
+    "ngettext:1,2",
+    "_",
+)
+
+
+def sv(member):
+    member.user.language = "sv"
+    member.user.save(update_fields=["language"])
+    return client_for(member)
+
+
+# --- Pages in Swedish --------------------------------------------------------------------------------------------
+
+
+def test_the_scorecard_page_in_swedish_prefilled_with_a_form_error_and_submitted(world):  # noqa: F811
+    analysis = analysed(world)
+    first = Score.objects.for_operators().filter(analysis=analysis).order_by("pk").first()
+    Score.objects.for_operators().filter(pk=first.pk).update(
+        value=4, status=Review.APPROVED, reviewed_at=timezone.now()
+    )
+    client = sv(world.org.interviewer)
+    html = client.get(scorecard_url(world.interview)).content.decode()
+    for swedish in (
+        "<h1>Intervjuns bedömningsformulär</h1>",
+        "Dina betyg",
+        "Förifyllt från AI-analysen av den här intervjun",
+        "Godkänd AI-bedömning:",
+        "AI-utkast till bedömning:",
+        "Inget underlag",
+        "Anteckning",
+        "Citat som betyget vilar på",
+        "Skicka in mitt bedömningsformulär",
+        "Spara utkast",
+        "Ingen ser ditt bedömningsformulär innan du skickar in det",
+    ):
+        assert swedish in html, swedish
+    for english in ("Your ratings", "Submit my scorecard", "Save draft", "Pre-filled from", "Quotes it rests on"):
+        assert english not in html, english
+
+    response = client.post(scorecard_url(world.interview), form_data(world, ["", "3", "3"]))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Rätta felen nedan." in page and "Välj ett betyg från 1 till 5, eller ”inget underlag”." in page
+
+    assert client.post(scorecard_url(world.interview), form_data(world, ["4", "none", "2"])).status_code == 302
+    html = client.get(scorecard_url(world.interview)).content.decode()
+    assert "Du skickade in ditt bedömningsformulär" in html and "Det är slutgiltigt." in html
+    assert "It is final." not in html
+
+
+def test_the_candidate_page_home_and_interview_page_scorecards_in_swedish(world, second):  # noqa: F811
+    other, other_interview = second
+    analysis = analysed(world)
+    score = Score.objects.for_operators().filter(analysis=analysis).order_by("pk").first()
+    Score.objects.for_operators().filter(pk=score.pk).update(
+        value=4, status=Review.APPROVED, reviewed_at=timezone.now()
+    )
+
+    interviewer = sv(world.org.interviewer)
+    home = interviewer.get("/").content.decode()
+    assert "Bedömningsformulär att skicka in" in home and "Scorecards to submit" not in home
+    candidate = interviewer.get(f"/candidates/{world.candidate.public_id}/").content.decode()
+    assert "Du ser de andra intervjuarnas bedömningsformulär när du har skickat in ditt eget" in candidate
+    interview = interviewer.get(f"/interviews/{world.interview.public_id}/").content.decode()
+    assert "Fyll i ditt bedömningsformulär" in interview and "Write your scorecard" not in interview
+
+    _submit(world, other, other_interview, (5, None, 1))
+    _submit(world, world.org.interviewer, world.interview, (4, None, 2))
+    home = interviewer.get("/").content.decode()
+    assert "Alla bedömningsformulär för dina tidigare intervjuer är inskickade." in home
+    recruiter = sv(world.org.recruiter)
+    section = recruiter.get(f"/candidates/{world.candidate.public_id}/").content.decode()
+    section = section.split('id="scorecards"')[1].split("</section>")[0]
+    for swedish in (
+        "Bedömningsformulär",
+        "Kriterium",
+        "AI (godkänd)",
+        "inget underlag",
+        "Varje intervjuares egna betyg",
+    ):
+        assert swedish in section, swedish
+    assert f"Bedömningsformulär från {other.user.display_name}" in section
+    assert "AI (approved)" not in section and "no evidence" not in section
+    interview = recruiter.get(f"/interviews/{world.interview.public_id}/").content.decode()
+    assert "1 bedömningsformulär inskickat." in interview and "scorecard submitted" not in interview
+
+
+def test_the_recorder_says_its_meeting_audio_sentences_in_swedish(world):  # noqa: F811
+    html = sv(world.org.interviewer).get(f"/interviews/{world.interview.public_id}/record/").content.decode()
+    assert "Spelar du in ett videosamtal? Lägg till mötesljudet" in html
+    assert ">Lägg till mötesljud</button>" in html and ">Ta bort mötesljud</button>" in html
+    assert "Spelar in från" in html and "Bara mikrofonen" in html
+    # The sentences recorder.js shows, handed over translated in data-msg-* attributes.
+    messages = dict(re.findall(r'data-msg-([a-z-]+)="([^"]*)"', html))
+    assert messages["meeting-cancelled"] == (
+        "Mötesljudet lades inte till: delningen avbröts. Inspelningen använder bara din mikrofon."
+    )
+    assert messages["meeting-ended-recording"] == (
+        "Mötesljudet delas inte längre. Inspelningen fortsätter med bara din mikrofon."
+    )
+    assert messages["meeting-no-audio"].startswith("Den delade fliken eller det delade fönstret har inget ljud")
+    assert len(messages) == 13 and all(text and "meeting" not in text.lower() for text in messages.values())
+
+
+# --- Every msgid has its msgstr ----------------------------------------------------------------------------------
+
+
+def _unquote(block: str) -> str:
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', block)
+    return "".join(part.encode("latin-1", "backslashreplace").decode("unicode_escape") for part in parts)
+
+
+def po_entries(text: str) -> dict[str, dict]:
+    """msgctxt\\x04msgid (or msgid) -> {"plural": bool, "msgstrs": [...], "fuzzy": bool}, from a .po or .pot text."""
+    entries = {}
+    for block in re.split(r"\n\s*\n", text.strip()):
+        msgid = re.search(r'^msgid ((?:".*"\s*)+)', block, re.M)
+        if not msgid:
+            continue
+        context = re.search(r'^msgctxt ((?:".*"\s*)+)', block, re.M)
+        key = (_unquote(context.group(1)) + "\x04" if context else "") + _unquote(msgid.group(1))
+        if not key:
+            continue  # the header
+        entries[key] = {
+            "plural": bool(re.search(r"^msgid_plural ", block, re.M)),
+            "msgstrs": [_unquote(found) for found in re.findall(r'^msgstr(?:\[\d+\])? ((?:".*"\s*)+)', block, re.M)],
+            "fuzzy": bool(re.search(r"^#,.*\bfuzzy\b", block, re.M)),
+        }
+    return entries
+
+
+def extracted_msgids(paths: tuple[str, ...], tmp_path: Path) -> dict[str, dict]:
+    """The msgids makemessages would find in these files."""
+    if shutil.which("xgettext") is None:
+        pytest.skip("extracting msgids needs xgettext (apt-get install gettext)")
+    sources = []
+    for relative in paths:
+        path = ROOT / relative
+        if path.suffix == ".html":
+            converted = tmp_path / (relative.replace("/", "__") + ".py")
+            converted.write_text(templatize(path.read_text(encoding="utf-8"), origin=relative), encoding="utf-8")
+            sources.append(converted)
+        else:
+            sources.append(path)
+    pot = subprocess.run(  # noqa: S603
+        ["xgettext", "--language=Python", "--from-code=UTF-8", "--no-wrap", "--output=-"]  # noqa: S607
+        + [f"--keyword={keyword}" for keyword in KEYWORDS]
+        + [str(source) for source in sources],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    return po_entries(pot)
+
+
+def untranslated(msgids: dict[str, dict]) -> list[str]:
+    written = po_entries((CATALOGUE / "django.po").read_text(encoding="utf-8"))
+    with (CATALOGUE / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)._catalog
+    missing = []
+    for key, entry in msgids.items():
+        po = written.get(key)
+        in_po = po is not None and po["msgstrs"] and all(po["msgstrs"]) and not po["fuzzy"]
+        in_mo = ((key, 0) in compiled) if entry["plural"] else (key in compiled)
+        if not (in_po and in_mo):
+            missing.append(key + ("" if in_po else " [.po]") + ("" if in_mo else " [.mo: run compilemessages]"))
+    return missing
+
+
+def test_every_msgid_of_the_scorecard_pages_has_a_swedish_msgstr(tmp_path):
+    msgids = extracted_msgids(SCORECARD_FILES, tmp_path)
+    assert len(msgids) > 60  # the extraction found the files' strings (71 when this was written)
+    assert "Submit my scorecard" in msgids and "%(counter)s scorecard submitted." in msgids
+    assert untranslated(msgids) == []
+
+
+def test_every_meeting_audio_string_of_the_recorder_has_a_swedish_msgstr(tmp_path):
+    msgids = extracted_msgids((RECORDER,), tmp_path)
+    data_messages = re.findall(r"data-msg-[a-z-]+=\"\{% translate (['\"])(.*?)\1 %\}\"", (ROOT / RECORDER).read_text())
+    assert len(data_messages) == 13
+    wanted = {*RECORDER_MSGIDS, *(text for _, text in data_messages)}
+    assert wanted <= set(msgids), wanted - set(msgids)  # the list follows the template
+    assert untranslated({key: msgids[key] for key in wanted}) == []
