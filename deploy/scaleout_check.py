@@ -496,6 +496,9 @@ def main(argv=None) -> int:
         report["jobs"] = jobs
     except Exception as error:  # noqa: BLE001 - reported with the processes' logs, then a non-zero exit
         problems.append(f"{type(error).__name__}: {error}")
+        if isinstance(error, subprocess.CalledProcessError):  # a setup command: what it said is the reason
+            said = error.stderr.decode(errors="replace") if isinstance(error.stderr, bytes) else error.stderr or ""
+            problems.append("its last lines:\n" + "\n".join(said.strip().splitlines()[-15:]))
         for process in [*processes, *([redis] if redis else [])]:
             print(f"--- {process.name} (last lines)\n{process.tail()}", file=sys.stderr)
     finally:
