@@ -12,7 +12,6 @@ PostgreSQL (CI's other database) needs none of this, so the module runs on SQLit
 """
 
 import re
-import sqlite3
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from hiring.models import Candidate, Criterion, Hiring
 from tests.ai_analysis import pipeline_world as pw
 from tests.ai_analysis.factories import AnalysisFactory, RecordingFactory, TurnFactory
 from tests.factories import PASSWORD
+from tests.sqlite_file import on_a_file
 
 pytestmark = [
     pytest.mark.skipif(
@@ -57,32 +57,9 @@ TRANSCRIPT = [
 
 @pytest.fixture(scope="module", autouse=True)
 def sqlite_file_database(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Point the default database at a file for this module: a copy of the migrated test database.
-
-    pytest-django's SQLite test database is an in-memory shared cache (one process, table locks), not the file the
-    embedded default writes. The schema is copied into a file with SQLite's backup API, and every connection opened
-    meanwhile, in any thread, opens that file with the configured OPTIONS; afterwards the in-memory database (kept
-    alive by its connection here) is the default again for the rest of the run.
-    """
-    path = tmp_path_factory.mktemp("embedded") / "db.sqlite3"
-    memory = connections[DEFAULT_DB_ALIAS]
-    with django_db_blocker.unblock():
-        memory.ensure_connection()
-        target = sqlite3.connect(path)
-        try:
-            memory.connection.backup(target)
-        finally:
-            target.close()
-    original = connections.settings[DEFAULT_DB_ALIAS]
-    connections.settings[DEFAULT_DB_ALIAS] = {**original, "NAME": str(path)}
-    connections[DEFAULT_DB_ALIAS] = connections.create_connection(DEFAULT_DB_ALIAS)
-    try:
+    """Point the default database at a file for this module (tests/sqlite_file.py)."""
+    with on_a_file(django_db_blocker, tmp_path_factory.mktemp("embedded") / "db.sqlite3") as path:
         yield path
-    finally:
-        with django_db_blocker.unblock():
-            connections[DEFAULT_DB_ALIAS].close()
-        connections[DEFAULT_DB_ALIAS] = memory
-        connections.settings[DEFAULT_DB_ALIAS] = original
 
 
 @pytest.fixture(scope="module")

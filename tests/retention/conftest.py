@@ -1,9 +1,9 @@
-import sqlite3
-
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
+
+from tests.sqlite_file import on_a_file
 
 
 @pytest.fixture(autouse=True)
@@ -27,28 +27,10 @@ def is_sqlite() -> bool:
 @pytest.fixture(scope="module")
 def sqlite_file_database(django_db_setup, django_db_blocker, tmp_path_factory):
     """On SQLite, point the default database at a file for this module: a copy of the migrated test database, opened
-    with the embedded default's OPTIONS (WAL, IMMEDIATE, secure_delete), as tests/test_embedded_concurrency.py does.
-    pytest-django's own SQLite test database lives in memory, which neither writes a file nor locks like one. On
-    PostgreSQL this does nothing."""
+    with the embedded default's OPTIONS (WAL, IMMEDIATE, secure_delete); see tests/sqlite_file.py. On PostgreSQL this
+    does nothing."""
     if not is_sqlite():
         yield None
         return
-    path = tmp_path_factory.mktemp("retention-db") / "db.sqlite3"
-    memory = connections[DEFAULT_DB_ALIAS]
-    with django_db_blocker.unblock():
-        memory.ensure_connection()
-        target = sqlite3.connect(path)
-        try:
-            memory.connection.backup(target)
-        finally:
-            target.close()
-    original = connections.settings[DEFAULT_DB_ALIAS]
-    connections.settings[DEFAULT_DB_ALIAS] = {**original, "NAME": str(path)}
-    connections[DEFAULT_DB_ALIAS] = connections.create_connection(DEFAULT_DB_ALIAS)
-    try:
+    with on_a_file(django_db_blocker, tmp_path_factory.mktemp("retention-db") / "db.sqlite3") as path:
         yield path
-    finally:
-        with django_db_blocker.unblock():
-            connections[DEFAULT_DB_ALIAS].close()
-        connections[DEFAULT_DB_ALIAS] = memory
-        connections.settings[DEFAULT_DB_ALIAS] = original
