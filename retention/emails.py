@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
@@ -61,10 +62,16 @@ def send_expiry_warning(clock: RetentionClock) -> int:
             "candidate_link": settings.SITE_URL.rstrip("/")
             + reverse("hiring:candidate_detail", args=[clock.candidate.public_id]),
         }
+        # In the recipient's own language (their profile's), whatever the sweep's process runs in.
+        with translation.override(member.user.language or settings.LANGUAGE_CODE):
+            subject = _("Candidate data will be deleted on %(date)s: %(position)s") % {
+                "date": f"{clock.delete_after:%Y-%m-%d}",
+                "position": context["position"],
+            }
+            message = render_to_string("retention/email/expiry_warning.txt", context)
         send_mail(
-            subject=_("Candidate data will be deleted on %(date)s: %(position)s")
-            % {"date": f"{clock.delete_after:%Y-%m-%d}", "position": context["position"]},
-            message=render_to_string("retention/email/expiry_warning.txt", context),
+            subject=subject,
+            message=message,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[member.user.email],
         )

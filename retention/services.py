@@ -36,6 +36,7 @@ from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Membership, Organization, validate_retention_days
 from hiring.models import Candidate, Decision
@@ -57,8 +58,9 @@ from retention.models import (
 logger = logging.getLogger(__name__)
 
 REASON_MAX = 500
-SWEEP_LABEL = "retention sweep"
-CANDIDATE_LABEL = "the candidate"
+# Stored on the deletion record in English (the CSV and API show them as stored); pages translate them on display.
+SWEEP_LABEL = gettext_noop("retention sweep")
+CANDIDATE_LABEL = gettext_noop("the candidate")
 
 
 class CandidateGone(Conflict):
