@@ -8,6 +8,7 @@ API keys and a deletion record. ``object_for(endpoint, tenant)`` picks, for an e
 the tenant's object of the kind that endpoint takes.
 """
 
+import contextlib
 import re
 import shutil
 import tempfile
@@ -76,9 +77,10 @@ def tenant_snapshot(organization, *, ignore=("last_used_at",)) -> dict:
     return snapshot
 
 
-def build_tenant(org, *, tag: str) -> Tenant:
+def build_tenant(org, *, tag: str, step=contextlib.nullcontext) -> Tenant:
     """``tag`` makes this organization's words distinctive (``tenant.secrets``), so a body that carries them is
-    proof of a leak."""
+    proof of a leak. Each step runs inside ``step()``: pass ``captureOnCommitCallbacks(execute=True)`` to send the
+    emails of each step after it, as its commit would."""
     from hiring import services as hiring_services
     from tests.hiring.factories import CriterionFactory, HiringFactory
     from tests.retention.world import full_candidate
@@ -94,17 +96,24 @@ def build_tenant(org, *, tag: str) -> Tenant:
     integration_services.save_connector(
         actor=org.admin, enabled=True, kind="greenhouse", allowed_hosts=["hooks.ats.example"], api_key=ats_key
     )
-    person = full_candidate(org.recruiter, name=f"Candidate {tag}", email=f"candidate-{tag}@mail.test", hiring=hiring)
-    # A second, undecided candidate for the pages and endpoints that act on an open candidacy.
-    consent_services.add_candidate(
-        actor=org.recruiter, hiring=hiring, name=f"Second {tag}", email=f"second-{tag}@mail.test"
-    )
-    # An erased candidate leaves its deletion record (RET-5).
-    gone = consent_services.add_candidate(
-        actor=org.recruiter, hiring=hiring, name=f"Erased {tag}", email=f"erased-{tag}@mail.test"
-    )
-    retention_services.erase_candidate(gone, reason="Asked to be forgotten", trigger="staff_request", actor=org.admin)
-    invite_member(actor=org.admin, email=f"pending-{tag}@mail.test", role="recruiter")
+    with step():
+        person = full_candidate(
+            org.recruiter, name=f"Candidate {tag}", email=f"candidate-{tag}@mail.test", hiring=hiring
+        )
+    with step():  # a second, undecided candidate for the pages and endpoints that act on an open candidacy
+        consent_services.add_candidate(
+            actor=org.recruiter, hiring=hiring, name=f"Second {tag}", email=f"second-{tag}@mail.test"
+        )
+    with step():  # an erased candidate leaves its deletion record (RET-5)
+        gone = consent_services.add_candidate(
+            actor=org.recruiter, hiring=hiring, name=f"Erased {tag}", email=f"erased-{tag}@mail.test"
+        )
+    with step():
+        retention_services.erase_candidate(
+            gone, reason="Asked to be forgotten", trigger="staff_request", actor=org.admin
+        )
+    with step():
+        invite_member(actor=org.admin, email=f"pending-{tag}@mail.test", role="recruiter")
     external_hiring = ExternalHiring.objects.create(
         organization=organization, kind="greenhouse", external_id=f"JOB-{tag}", hiring=hiring
     )
