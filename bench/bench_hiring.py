@@ -6,7 +6,7 @@ and report median and p95 latency of the hiring dashboard and the candidate list
 endpoint measured in the same run. Targets, as ratios to the trivial endpoint in the same run on PostgreSQL:
 
 * candidate list API median <= 3x the trivial endpoint's median;
-* hiring dashboard p95 <= 6x the trivial endpoint's p95;
+* hiring dashboard p95 <= 6x the trivial endpoint's p95, and its median <= 4x the trivial median (issue 17);
 * the same ratios with 10x the data (the cost must not grow with the data).
 
 What it does, all on this machine (only 127.0.0.1 is contacted):
@@ -47,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 import urllib.parse
 from datetime import timedelta
 from pathlib import Path
@@ -58,7 +59,7 @@ if str(ROOT) not in sys.path:
 HOST = "127.0.0.1"  # the only host this benchmark talks to: PostgreSQL and the gunicorn it starts
 PG_PORT = 5432
 PG_USER = "postgres"
-DB_NAME = "ia_bench"
+DB_NAME = "ia_bench"  # --database NAME changes it (two runs at once on one server need two names)
 DATABASE_URL = f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{DB_NAME}"
 
 # Base data (scale 1): the issue's figures.
@@ -71,6 +72,7 @@ BASE_OTHER_CANDIDATES = 1_000
 # Targets, as ratios to the trivial endpoint measured in the same phase.
 TARGET_LIST_MEDIAN_RATIO = 3.0
 TARGET_DASHBOARD_P95_RATIO = 6.0
+TARGET_DASHBOARD_MEDIAN_RATIO = 4.0  # issue 17: the whole dashboard page, median as well as p95
 
 PAGE_SIZE = 25
 RECRUITER_EMAIL = "recruiter@bench-measured.test"
@@ -137,6 +139,7 @@ def bench_environment(tmp: Path, settings_mode: str, secret_key: str) -> dict:
         "VAR_DIR": str(tmp / "var"),
         "DJANGO_SECRET_KEY": secret_key,  # tokens issued here must verify in the server
         "DJANGO_ALLOWED_HOSTS": HOST,
+        "SITE_URL": f"https://{HOST}",  # production requires an https:// SITE_URL; emails go to a dummy backend
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",  # the session cookie over plain HTTP on 127.0.0.1
         "DRAMATIQ_BROKER_URL": "",
@@ -189,6 +192,12 @@ def split_counts(total: int, parts: int, rng: random.Random) -> list[int]:
     for i in range(total - sum(counts)):
         counts[i % parts] += 1
     return counts
+
+
+def ascii_email(address: str) -> str:
+    """Names such as Müller give ASCII addresses (muller): the candidate form's email validation, which consent's
+    bulk intake runs, takes no accents in the local part."""
+    return unicodedata.normalize("NFKD", address).encode("ascii", "ignore").decode().lower()
 
 
 def weighted(rng: random.Random, table: dict) -> str:
@@ -259,6 +268,7 @@ class OrgSeed:
             InterviewQuestion,
         )
         from interview_analyzer.public_ids import new_public_id
+        from retention.models import RetentionClock
 
         now = timezone.now()
         org = self.organization
@@ -343,6 +353,11 @@ class OrgSeed:
                         )
                 Interview.objects.bulk_create(interviews, batch_size=2000)
                 Decision.objects.bulk_create(decisions, batch_size=2000)
+                # bulk_create sends no post_save, so retention's receiver does not start the clocks: start them
+                # here with the retention service's own computation, as the product does per decision (RET-2).
+                RetentionClock.objects.bulk_create(
+                    [retention_clock(decision, org.retention_days) for decision in decisions], batch_size=2000
+                )
                 rows["candidates"] += len(added)
                 rows["interviews"] += len(interviews)
                 rows["decisions"] += len(decisions)
@@ -356,7 +371,7 @@ class OrgSeed:
                     people.append(
                         {
                             "name": f"{first} {last}",
-                            "email": f"{first}.{last}.{self.candidates}@mail.test".lower(),
+                            "email": ascii_email(f"{first}.{last}.{self.candidates}@mail.test"),
                             "phone": f"+46 70 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
                             if rng.random() < 0.6
                             else "",
@@ -409,6 +424,20 @@ class OrgSeed:
         return out
 
 
+def retention_clock(decision, organization_days: int):
+    """The candidate's retention clock as ``retention.services.start_clock`` leaves it after this decision (each
+    seeded candidate has one decision, so it is their latest): started at the decision, deletion date from the
+    service's own ``_deletion_date`` (the organization's period; no override or extension yet)."""
+    from retention.models import RetentionClock
+    from retention.services import _deletion_date
+
+    clock = RetentionClock(
+        organization_id=decision.organization_id, candidate_id=decision.candidate_id, decided_at=decision.decided_at
+    )
+    clock.delete_after = _deletion_date(clock, organization_days)
+    return clock
+
+
 def seed(orgs: dict, targets: dict, rng: random.Random) -> None:
     """Bring every organization up to its target numbers of hirings and candidates."""
     total_rows: dict = {}
@@ -443,6 +472,7 @@ def seed(orgs: dict, targets: dict, rng: random.Random) -> None:
 
 def table_counts() -> str:
     from hiring.models import Candidate, Decision, Hiring, Interview
+    from retention.models import RetentionClock
 
     return ", ".join(
         f"{model.objects.for_operators().count():,} {label}"
@@ -451,6 +481,7 @@ def table_counts() -> str:
             (Candidate, "candidates"),
             (Interview, "interviews"),
             (Decision, "decisions"),
+            (RetentionClock, "retention clocks"),
         )
     )
 
@@ -736,6 +767,15 @@ def run_phase(title: str, orgs: dict, env: dict, tmp: Path, args, rng: random.Ra
         f"  measured organization: {measured.hirings:,} hirings, {measured.candidates:,} candidates; "
         f"the hiring manager sees {expected_manager:,} candidates"
     )
+    from django.conf import settings as django_settings
+
+    from retention.selectors import expiring_soon
+
+    log(
+        f"  data expiring soon (within {django_settings.RETENTION_WARNING_DAYS} days): "
+        f"{expiring_soon(recruiter).count():,} candidates for the recruiter, "
+        f"{expiring_soon(manager).count():,} for the hiring manager"
+    )
 
     server = Server(env, tmp, args.workers)
     try:
@@ -857,6 +897,7 @@ def report(endpoints: list[Endpoint]) -> dict:
         )
     list_ratio = stats["list"]["median"] / trivial["median"]
     dash_ratio = stats["dashboard"]["p95"] / trivial["p95"]
+    dash_median_ratio = stats["dashboard"]["median"] / trivial["median"]
     log("")
     log(
         f"  target: candidate list API median <= {TARGET_LIST_MEDIAN_RATIO:g}x trivial median: "
@@ -866,7 +907,16 @@ def report(endpoints: list[Endpoint]) -> dict:
         f"  target: hiring dashboard p95   <= {TARGET_DASHBOARD_P95_RATIO:g}x trivial p95:    "
         f"{dash_ratio:.2f}x  {'PASS' if dash_ratio <= TARGET_DASHBOARD_P95_RATIO else 'FAIL'}"
     )
-    return {"stats": stats, "list_ratio": list_ratio, "dashboard_ratio": dash_ratio}
+    log(
+        f"  target: hiring dashboard median <= {TARGET_DASHBOARD_MEDIAN_RATIO:g}x trivial median: "
+        f"{dash_median_ratio:.2f}x  {'PASS' if dash_median_ratio <= TARGET_DASHBOARD_MEDIAN_RATIO else 'FAIL'}"
+    )
+    return {
+        "stats": stats,
+        "list_ratio": list_ratio,
+        "dashboard_ratio": dash_ratio,
+        "dashboard_median_ratio": dash_median_ratio,
+    }
 
 
 def profile(orgs: dict, tokens: dict, largest) -> None:
@@ -959,7 +1009,12 @@ def parse_args(argv=None):
         action="store_true",
         help="after each phase, show the SQL of each measured view and EXPLAIN ANALYZE of the slowest statements",
     )
-    parser.add_argument("--keep-db", action="store_true", help=f"leave the {DB_NAME} database in place at the end")
+    parser.add_argument("--keep-db", action="store_true", help="leave the database in place at the end")
+    parser.add_argument(
+        "--database",
+        default=DB_NAME,
+        help=f"name of the database to drop, create and use (default {DB_NAME}; it is dropped at the start)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.scale = 0.1 if args.scale == 1.0 else args.scale
@@ -969,6 +1024,8 @@ def parse_args(argv=None):
     args.warmup = 20 if args.warmup is None else args.warmup
     if args.requests < 20 or args.requests > 5000 or args.warmup < 0 or args.warmup > 500:
         parser.error("--requests must be 20..5000 and --warmup 0..500")
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", args.database):
+        parser.error("--database must be a plain lower-case PostgreSQL name (letters, digits, underscores)")
     if not 0 < args.scale <= 20 or args.growth < 0 or args.scale * max(args.growth, 1) > 50:
         parser.error("--scale must be in (0, 20] and --scale x --growth at most 50")
     return args
@@ -982,7 +1039,10 @@ def sizes(scale: float) -> dict:
 
 
 def main(argv=None) -> int:
+    global DB_NAME, DATABASE_URL
     args = parse_args(argv)
+    DB_NAME = args.database
+    DATABASE_URL = f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{DB_NAME}"
     rng = random.Random(SEED)
     tmp = Path(tempfile.mkdtemp(prefix="bench_hiring_"))
     (tmp / "var").mkdir()
@@ -1042,6 +1102,7 @@ def main(argv=None) -> int:
             for label, key, target in (
                 ("candidate list median / trivial median", "list_ratio", TARGET_LIST_MEDIAN_RATIO),
                 ("dashboard p95 / trivial p95", "dashboard_ratio", TARGET_DASHBOARD_P95_RATIO),
+                ("dashboard median / trivial median", "dashboard_median_ratio", TARGET_DASHBOARD_MEDIAN_RATIO),
             ):
                 verdict = "PASS" if base[key] <= target and grown[key] <= target else "FAIL"
                 log(
