@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ai_analysis",
     "billing",
     "integrations",
+    "fairness",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("retention.urls")),
     path("", include("retention.portal.urls")),
     path("", include("integrations.urls")),
+    path("", include("fairness.urls")),
     path("legal/", include(accounts_urls.legal_urlpatterns)),
     path("api/v1/", include(api_v1)),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -25,6 +25,7 @@ PACKAGES = [
     "ai_analysis",
     "retention",
     "integrations",
+    "fairness",
 ]
 
 

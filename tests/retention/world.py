@@ -16,6 +16,7 @@ from hiring.models import Candidate
 from retention import emails as retention_emails
 from retention import services as retention_services
 from tests.ai_analysis.factories import EvidenceFactory, FeedbackFactory, ScoreFactory, TurnFactory
+from tests.fairness.factories import self_identification_rows_for
 from tests.hiring.factories import CriterionFactory, HiringFactory, InterviewFactory
 from tests.integrations.factories import ats_rows_for
 
@@ -96,6 +97,7 @@ def full_candidate(actor, *, name: str, email: str, hiring=None, decided: bool =
         clock = retention_services.set_candidate_period(actor=actor, candidate=candidate, days=400)
         retention_emails.send_expiry_warning(clock)
     ats_rows_for(candidate, external_id=f"ats-{tag}")  # the ATS's id for them and a webhook delivery naming them
+    self_identification_rows_for(candidate)  # their separate self-identification consent and an answer (FAIR-1)
     candidate.refresh_from_db()
     return Person(
         candidate=candidate, name=name, email=email, answer=answer, cv_text=cv_text, portal_token=portal_token

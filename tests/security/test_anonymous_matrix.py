@@ -49,6 +49,9 @@ PUBLIC = {
     "portal:export": "the candidate's copy of their data, behind the same signed link (RET-7)",
     "portal:object": "the candidate objects (withdraws consent) behind the same signed link, after confirming (RET-7)",
     "portal:erase": "the candidate's erasure request behind the same signed link, after confirming (RET-6)",
+    "fairness:portal": "the candidate's voluntary self-identification behind the same signed portal link (FAIR-1)",
+    "fairness:portal_withdraw": "the candidate withdraws their self-identification behind the same signed link, "
+    "after confirming (FAIR-1)",
     "billing:stripe_webhook": "Stripe's webhook: the Stripe-Signature over the raw body is the credential (SEC-HOOK, "
     "BIL-3); anything unsigned is a 400 that changes nothing",
     "billing:email_webhook": "the email provider's bounce webhook: its HMAC signature over timestamp and raw body is "
