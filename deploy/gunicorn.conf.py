@@ -8,6 +8,11 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 60
+# Idle keep-alive connections stay open longer than the proxy's own idle timeout (nginx 60 s, Azure Front Door and
+# load balancers up to a few minutes), so the proxy, not gunicorn, closes them: when gunicorn closed first (its
+# default is 2 s), a request sent on a connection at the moment it was closed failed with a reset — seen as
+# connection errors under load by deploy/scaleout_check.py, which talks to the instances directly.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 # One trust setting (SEC-IP): gunicorn believes X-Forwarded-Proto only from the proxies Django's client-IP resolver
 # trusts (TRUSTED_PROXY_CIDRS, or any direct peer when TRUSTED_PROXY_HOPS says a proxy is always in front); nobody
 # by default. Found from outside: it trusted loopback whatever TRUSTED_PROXY_* said.

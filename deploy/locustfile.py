@@ -25,7 +25,8 @@ class Recruiter(HttpUser):
     def _get(self, path: str, expected: int = 200):
         with self.client.get(f"{next(_next_host)}{path}", name=path, catch_response=True) as response:
             if response.status_code != expected:
-                response.failure(f"{response.status_code}")
+                error = f" {type(response.error).__name__}: {response.error}" if response.error else ""
+                response.failure(f"{response.status_code}{error}")
 
     @task(2)
     def health(self):
