@@ -20,11 +20,12 @@ report, so a self-hoster can validate their own model before pointing the produc
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ai_analysis.draft_checks import validate_score_drafts
+from ai_analysis.providers.base import OnCall
 from ai_analysis.structuring import pair_questions_and_answers
 from ai_analysis.types import CANDIDATE, CriterionSpec, ScoreDraft, Turn
 
@@ -209,11 +210,15 @@ def _contains_fragment(quotes: Iterable[str], fragments: Sequence[str]) -> bool:
     return any(f in normalise(q) for q in quotes for f in wanted)
 
 
-def evaluate(provider, golden: dict, *, name: str = "") -> Report:
+def evaluate(provider, golden: dict, *, name: str = "", on_call: OnCall | None = None) -> Report:
+    """``on_call`` hears of every provider call (the settings page's job audits them, AI-8); ignored when None."""
     turns, specs = turns_of(golden), specs_of(golden)
     candidate_texts = [normalise(t.text) for t in turns if t.speaker == CANDIDATE]
-    returned = list(provider.score(pair_questions_and_answers(turns), specs, on_call=lambda call: None))
-    raw = {d.criterion_key: d for d in returned}
+    returned = list(provider.score(pair_questions_and_answers(turns), specs, on_call=on_call or (lambda call: None)))
+    # A provider that validates its own drafts (openai) drops invented quotes before they reach here; it keeps the
+    # model's own answer as ``unchecked_drafts``, which is where invented quotes are counted.
+    unchecked = getattr(provider, "unchecked_drafts", None)
+    raw = {d.criterion_key: d for d in (returned if unchecked is None else unchecked)}
     drafts = {d.criterion_key: d for d in validate_score_drafts(returned, turns=turns, criteria=specs).drafts}
     results = []
     for spec in specs:
@@ -254,11 +259,25 @@ def evaluate(provider, golden: dict, *, name: str = "") -> Report:
     )
 
 
-def evaluate_paths(provider, path: Path | str) -> SetReport:
-    """Score every golden interview of ``path`` (a file or a directory) with ``provider``, one by one."""
+def evaluate_paths(
+    provider,
+    path: Path | str,
+    *,
+    on_call: OnCall | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SetReport:
+    """Score every golden interview of ``path`` (a file or a directory) with ``provider``, one by one.
+
+    A job (BYO-1: an organization's own endpoint, evaluated from its settings page) passes ``on_call`` to audit each
+    call and ``on_progress(done, total)``, called before the first interview and after each one."""
     root = Path(path)
+    files = golden_files(root)
     reports = []
-    for file in golden_files(root):
+    if on_progress:
+        on_progress(0, len(files))
+    for file in files:
         name = str(file.relative_to(root)) if root.is_dir() else file.name
-        reports.append(evaluate(provider, load(file), name=name))
+        reports.append(evaluate(provider, load(file), name=name, on_call=on_call))
+        if on_progress:
+            on_progress(len(reports), len(files))
     return SetReport(reports)

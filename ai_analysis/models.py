@@ -428,3 +428,85 @@ class ScorecardRating(TenantModel):
 
     def __str__(self):
         return f"{self.criterion_name}: {self.value}"
+
+
+# --- Each organization's own model (BYO-1, AI-2, SEC-SSRF) ------------------------------------------------------------
+
+
+class AdminOnlyQuerySet(TenantQuerySet):
+    """The organization's AI endpoint and its evaluations are admin settings (ORG-2)."""
+
+    def restrict_to(self, member):
+        return self if member.role == Role.ADMIN else self.none()
+
+
+class OrganizationAIProviderQuerySet(AdminOnlyQuerySet):
+    def enabled_for(self, organization):
+        """The organization's endpoint when it is in use: what ``providers.provider_for`` reads (no member: a job)."""
+        return self.filter(organization_id=organization.pk, status=OrganizationAIProvider.Status.ENABLED)
+
+
+class OrganizationAIProvider(TenantModel):
+    """The organization's own OpenAI-compatible endpoint (BYO-1): one per organization, used for its analyses only
+    while ``status`` is enabled, which ``ai_analysis.provider_settings`` allows only after a golden-set evaluation of
+    exactly this configuration (``config_version``). Without an enabled one the organization uses the service's
+    provider (the offline engine by default). The API key is stored encrypted (``api_key_secret``) and never shown."""
+
+    class Kind(models.TextChoices):
+        OPENAI = "openai", _("OpenAI-compatible API (OpenAI, vLLM, Ollama …)")
+        AZURE = "azure", _("Azure OpenAI")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not evaluated")
+        EVALUATED = "evaluated", _("Evaluated, not in use")
+        ENABLED = "enabled", _("In use")
+
+    public_id = PublicIdField("aiprov")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OPENAI)
+    base_url = models.CharField(max_length=300)  # Azure: the resource endpoint
+    model = models.CharField(max_length=100)  # Azure: the deployment name
+    api_version = models.CharField(max_length=40, blank=True)  # Azure only
+    # Blank: speech to text stays on this server's offline engine; only scoring and feedback go to the endpoint.
+    transcribe_model = models.CharField(max_length=100, blank=True)
+    api_key_secret = models.TextField()  # Fernet token (ai_analysis.provider_settings.encrypt_key)
+    key_set_at = models.DateTimeField(default=timezone.now)
+    config_version = models.PositiveIntegerField(default=1)  # +1 whenever kind, URL, model or key change
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    updated_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+    enabled_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    enabled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrganizationAIProviderQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization"], name="ai_one_own_provider_per_org")]
+        verbose_name = "organization AI provider"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.model} ({self.status})"
+
+
+class ProviderEvaluation(TenantModel, StepRecord):
+    """One run of the golden set against one configuration of an organization's endpoint (BYO-1, AI-2): a job
+    (``ai_analysis.provider_actors.evaluate_own_provider``) with its progress and, when done, the report."""
+
+    public_id = PublicIdField("aieval")
+    provider = models.ForeignKey(OrganizationAIProvider, on_delete=models.CASCADE, related_name="evaluations")
+    config_version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20)
+    base_url = models.CharField(max_length=300)
+    model = models.CharField(max_length=100)
+    interviews_done = models.PositiveIntegerField(default=0)
+    interviews_total = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)  # ai_eval's JSON document (golden interviews only)
+    created_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AdminOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Evaluation {self.public_id} ({self.status})"

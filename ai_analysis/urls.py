@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ai_analysis import comparison, scorecard_views, views
+from ai_analysis import comparison, provider_views, scorecard_views, views
 
 app_name = "ai_analysis"
 
@@ -22,4 +22,14 @@ urlpatterns = [
     path("turns/<pid:public_id>/speaker", views.turn_speaker, name="turn_speaker"),
     path("feedback/<pid:public_id>/approve", views.feedback_approve, name="feedback_approve"),
     path("feedback/<pid:public_id>/reject", views.feedback_reject, name="feedback_reject"),
+    path("settings/ai-provider/", provider_views.ai_provider, name="ai_provider"),
+    path("settings/ai-provider/evaluate", provider_views.ai_provider_evaluate, name="ai_provider_evaluate"),
+    path("settings/ai-provider/enable", provider_views.ai_provider_enable, name="ai_provider_enable"),
+    path("settings/ai-provider/disable", provider_views.ai_provider_disable, name="ai_provider_disable"),
+    path("settings/ai-provider/remove", provider_views.ai_provider_remove, name="ai_provider_remove"),
+    path(
+        "settings/ai-provider/evaluations/<pid:public_id>/",
+        provider_views.ai_provider_evaluation,
+        name="ai_provider_evaluation",
+    ),
 ]

@@ -457,6 +457,9 @@ AZURE_OPENAI_API_VERSION = env.str("AZURE_OPENAI_API_VERSION", default="2024-10-
 # Retries of a rate-limited or failed call (with backoff, inside one pipeline step) and the per-call timeout.
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=60.0)
+# Encrypts the API keys organizations enter for their own endpoint (BYO-1); comma-separated, the first encrypts and
+# every one decrypts (rotation). Empty: derived from DJANGO_SECRET_KEY (and its fallbacks) for this one purpose.
+AI_PROVIDER_KEY_ENCRYPTION_KEY = env.list("AI_PROVIDER_KEY_ENCRYPTION_KEY", default=[])
 
 # --- Speech recognition of the local provider (AI-2) ---------------------------------------------------------------
 # "whisper-base" (default): Whisper base, multilingual (English, Swedish, or detected), faster-whisper int8 on the CPU;

@@ -1,5 +1,6 @@
 """AI providers (AI-2): ``local`` (offline, the embedded default) and ``openai`` (OpenAI, Azure OpenAI or any
-OpenAI-compatible server). ``provider_for`` picks the one an organization's analyses use."""
+OpenAI-compatible server), and an organization's own endpoint (``organization``, BYO-1). ``provider_for`` picks the
+one an organization's analyses use."""
 
 from django.conf import settings
 
@@ -15,7 +16,13 @@ def provider_name_for(organization: Organization | None) -> str:
 
 
 def provider_for(organization: Organization | None) -> Provider:
-    """The provider that analyses for ``organization`` use (see ``provider_name_for``)."""
+    """The provider that analyses for ``organization`` use: its own endpoint while an admin has it enabled (BYO-1,
+    ``ai_analysis.provider_settings``), else the service's (see ``provider_name_for``)."""
+    from ai_analysis.provider_settings import enabled_provider  # it builds on this package
+
+    own = enabled_provider(organization)
+    if own is not None:
+        return own
     name = provider_name_for(organization)
     if name == AIProvider.OPENAI:
         from ai_analysis.providers.openai_provider import OpenAIProvider

@@ -392,6 +392,7 @@ class OpenAIProvider:
         self.sleep = sleep
         self.dropped_quotes = 0  # evidence quotes rejected by the verbatim check, over this provider's lifetime
         self.withheld_for_scope = 0  # score drafts withheld because their rationale or quotes were out of scope (AI-6)
+        self.unchecked_drafts: list[ScoreDraft] = []  # the last score call's drafts before validation
         key = api_key if api_key is not None else settings.OPENAI_API_KEY
         endpoint = azure_endpoint if azure_endpoint is not None else settings.AZURE_OPENAI_ENDPOINT
         if not key and not endpoint:
@@ -625,6 +626,7 @@ class OpenAIProvider:
             response_format=response_format,
         )
         drafts = [_draft(key, entry) for key, entry in raw.items()]
+        self.unchecked_drafts = drafts  # the model's own answer, for ai_eval to count invented quotes in (AI-4)
         checked = validate_score_drafts(
             drafts, turns=turns_of_pairs(pairs), criteria=criteria, source="openai provider"
         )

@@ -12,7 +12,8 @@ code, extra headers such as ``Retry-After``, a raw malformed body, a delay longe
 served in order, one per authenticated request. Every request that reaches the server is recorded
 (``server.requests``: path, query, headers, parsed JSON or multipart form) so tests can assert on what was sent.
 With nothing queued the server answers 418, which the provider treats as a non-retryable client error, so a test
-that forgot to script a reply fails fast and visibly.
+that forgot to script a reply fails fast and visibly; or, when the server was given a ``responder``, whatever that
+function builds from the request (a reply computed from what was sent, for runs of many calls such as the golden set).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
 from email.parser import BytesParser
@@ -262,8 +264,14 @@ class _Server(ThreadingHTTPServer):
 class FakeOpenAIServer:
     """The scriptable server; use as a context manager or call ``start()``/``stop()``."""
 
-    def __init__(self, api_key: str = API_KEY, entra_token: str | None = None):
+    def __init__(
+        self,
+        api_key: str = API_KEY,
+        entra_token: str | None = None,
+        responder: Callable[[RecordedRequest], Reply] | None = None,
+    ):
         self.api_key = api_key
+        self.responder = responder  # answers authenticated requests when nothing is queued
         # With ``entra_token``, Azure routes also accept ``Authorization: Bearer <entra_token>`` and ``GET /msi/token``
         # hands that token out as App Service's managed-identity endpoint does (``identity_endpoint``).
         self.entra_token = entra_token
@@ -308,6 +316,8 @@ class FakeOpenAIServer:
         with self._lock:
             if self._replies:
                 return self._replies.popleft()
+        if self.responder is not None:
+            return self.responder(request)
         return Reply(error_body(f"fake server: no scripted reply for POST {request.path}"), status=418)
 
     @property
