@@ -33,3 +33,26 @@ def provider_for(organization: Organization | None) -> Provider:
 
         return LocalProvider()
     raise ProviderError(f"unknown AI provider {name!r}: choose local or openai", retryable=False)
+
+
+def provider_for_analysis(analysis) -> Provider:
+    """The provider an analysis was started with (its recorded ``provider`` and ``model``, AI-8), for its later
+    steps: an admin who switches the organization's provider mid-way (BYO-1) does not make one analysis half one
+    provider's and half another's under the first one's name. The service's providers are rebuilt by name; an
+    organization endpoint no longer in use (or with another model) fails the step: the recruiter starts a new
+    analysis, which records the provider in use then."""
+    current = provider_for(analysis.organization)
+    if current.name == analysis.provider and current.model == analysis.model:
+        return current
+    if analysis.provider == AIProvider.LOCAL:
+        from ai_analysis.providers.local import LocalProvider
+
+        return LocalProvider()
+    if analysis.provider == AIProvider.OPENAI:
+        from ai_analysis.providers.openai_provider import OpenAIProvider
+
+        return OpenAIProvider()
+    raise ProviderError(
+        "The organization's AI provider changed after this analysis started; start a new analysis of the recording.",
+        retryable=False,
+    )

@@ -11,6 +11,7 @@ earns on the golden set, computed here independently by running the same rule in
 import json
 import logging
 import re
+import wave
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,14 +22,14 @@ from ai_analysis import evaluation, pipeline, provider_settings, recordings
 from ai_analysis.management.commands.ai_eval import as_json
 from ai_analysis.models import AICall, Analysis, OrganizationAIProvider, ProviderEvaluation, Review, Score, Step
 from ai_analysis.provider_actors import evaluate_own_provider
-from ai_analysis.providers import provider_for
+from ai_analysis.providers import provider_for, provider_for_analysis
 from ai_analysis.providers.base import ProviderError
 from ai_analysis.providers.local import LocalProvider
 from ai_analysis.providers.organization import OrganizationEndpointProvider
 from ai_analysis.types import CANDIDATE, EvidenceDraft, ScoreDraft
 from interview_analyzer.secret_tokens import new_secret
 from tests.ai_analysis.factories import RecordingFactory
-from tests.ai_analysis.openai_server import FakeOpenAIServer, Reply, chat_completion, error_body
+from tests.ai_analysis.openai_server import FakeOpenAIServer, Reply, chat_completion, error_body, transcription
 from tests.ai_analysis.step_world import transcribed_analysis
 from tests.factories import UserFactory
 from tests.hiring.factories import InterviewFactory
@@ -527,6 +528,26 @@ def test_azure_requests_carry_the_deployment_and_api_key_header(acme, endpoint, 
     assert request.headers["api-key"] == org_key and request.query["api-version"] == ["2024-10-21"]
 
 
+def test_a_named_speech_model_sends_the_audio_to_the_endpoint_with_its_key(acme, endpoint, org_key, tmp_path):
+    """Without one, speech to text stays on the offline engine (``OrganizationEndpointProvider.transcribe``)."""
+    saved(acme, endpoint, org_key, transcribe_model="whisper-large-v3")
+    provider = provider_settings.build_provider(OrganizationAIProvider.objects.for_operators().get())
+    audio = tmp_path / "stored-name.wav"
+    with wave.open(str(audio), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(b"\0\0" * 16000)
+    endpoint.push(Reply(transcription([(0.0, 0.8, "I designed the orders schema.")])))
+    records = []
+    result = provider.transcribe(str(audio), on_call=records.append, language="en")
+    [request] = endpoint.requests
+    assert request.path == "/v1/audio/transcriptions" and request.form["model"] == ["whisper-large-v3"]
+    assert request.headers["authorization"] == f"Bearer {org_key}" and request.files["file"][0] == "interview.wav"
+    assert [turn.text for turn in result.turns] == ["I designed the orders schema."]
+    assert [(r.provider, r.model, r.purpose) for r in records] == [("org-openai", "whisper-large-v3", "transcribe")]
+
+
 def test_switching_the_provider_never_rewrites_analyses_already_made(
     acme, endpoint, org_key, broker, django_capture_on_commit_callbacks, invite, accept
 ):
@@ -550,6 +571,24 @@ def test_switching_the_provider_never_rewrites_analyses_already_made(
         list(score.evidence.values()),
     )
     assert after == snapshot and snapshot[0]["provider"] == "local"
+
+
+def test_an_analysis_keeps_the_provider_it_started_with_for_its_later_steps(
+    acme, endpoint, org_key, broker, django_capture_on_commit_callbacks, invite, accept
+):
+    started_offline, _criterion = transcribed_analysis(acme, invite, accept)
+    row = enable_endpoint(acme, endpoint, org_key, broker, django_capture_on_commit_callbacks)
+    assert type(provider_for_analysis(started_offline)) is LocalProvider
+
+    recording = RecordingFactory(interview=InterviewFactory(candidate=started_offline.interview.candidate))
+    started_on_endpoint = recordings.start_analysis(recording=recording, actor=acme.recruiter)
+    own = provider_for_analysis(started_on_endpoint)
+    assert isinstance(own, OrganizationEndpointProvider) and own.model == ORG_MODEL
+
+    provider_settings.disable(actor=acme.admin, provider=row)
+    with pytest.raises(ProviderError, match="changed after this analysis started") as raised:
+        provider_for_analysis(started_on_endpoint)
+    assert raised.value.retryable is False
 
 
 # --- Every call checked again (SEC-SSRF), the key kept readable only with the service's keys -----------------------
