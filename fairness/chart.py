@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from fairness.statistics import FOUR_FIFTHS
 
-WIDTH = 680
+WIDTH = 720
 LABEL_WIDTH = 170
-BAR_WIDTH = 360
+BAR_WIDTH = 300
 BAR_HEIGHT = 18
 BAR_GAP = 6
 HEADING_HEIGHT = 26

@@ -1,0 +1,38 @@
+"""The fairness report in Debian's Chromium (FAIR-1): an admin opens a hiring's report, sees the flagged figures,
+the chart with its text alternative, and downloads the CSV; a screenshot is kept for people to look at."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import expect
+
+from tests.e2e.test_login_journey import SCREENSHOTS
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_admin_reads_the_hiring_report_and_downloads_the_csv(live_server, browser, acme, world):
+    client = Client()
+    client.force_login(acme.admin.user)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]  # fmt: skip
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/fairness/hirings/{world.hiring.public_id}/")
+    expect(page.get_by_role("heading", name="Fairness report: Platform engineer")).to_be_visible()
+    expect(page.get_by_role("img", name="Selection rate per stage by Gender")).to_be_visible()
+    expect(page.locator(".badge-warn").first).to_have_text("below four fifths")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "fairness-report.png"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert text.startswith("scope,category,measure,line,group,n,N,rate_percent") and ",Woman,5,7,71.4,0.714," in text
+    context.close()
