@@ -33,6 +33,6 @@ def test_an_admin_reads_the_hiring_report_and_downloads_the_csv(live_server, bro
     page.screenshot(path=str(SCREENSHOTS / "fairness-report.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = download.value.path().read_text(encoding="utf-8")
     assert text.startswith("scope,category,measure,line,group,n,N,rate_percent") and ",Woman,5,7,71.4,0.714," in text
     context.close()
