@@ -35,6 +35,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts import audit
 from accounts.models import Membership, Organization
@@ -82,6 +83,7 @@ def _fernets() -> MultiFernet:
     return MultiFernet([_fernet(secret) for secret in [*configured, *derived]])
 
 
+@sensitive_variables("raw")
 def encrypt_key(raw: str) -> str:
     return _fernets().encrypt(raw.encode("utf-8")).decode("ascii")
 
@@ -168,6 +170,7 @@ def enabled_provider(organization: Organization | None) -> OrganizationEndpointP
     return build_provider(row) if row is not None else None
 
 
+@sensitive_variables("key")
 def build_provider(row: OrganizationAIProvider, **options) -> OrganizationEndpointProvider:
     try:
         key = decrypt_key(row.api_key_secret)
@@ -207,6 +210,7 @@ def _record(actor: Membership, provider: OrganizationAIProvider, action: str, **
     )
 
 
+@sensitive_variables("api_key")
 @transaction.atomic
 def save_endpoint(
     *,
@@ -362,7 +366,13 @@ def run_evaluation(evaluation_public_id: str) -> None:
         _finish(run, StepStatus.STOPPED, _("The configuration changed before the evaluation ran; run it again."))
         return
     rows = ProviderEvaluation.objects.for_operators().filter(pk=run.pk)
-    rows.update(status=StepStatus.RUNNING, attempts=run.attempts + 1, started_at=timezone.now(), interviews_done=0)
+    # Claimed by moving its attempt count on: a second delivery of the same message finds it claimed and leaves it;
+    # a delivery after a worker died mid-way claims it again and starts over.
+    claimed = rows.filter(status=run.status, attempts=run.attempts).update(
+        status=StepStatus.RUNNING, attempts=run.attempts + 1, started_at=timezone.now(), interviews_done=0
+    )
+    if not claimed:
+        return
     calls: list[CallRecord] = []
     try:
         provider = build_provider(run.provider)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ai_analysis import provider_settings
@@ -53,6 +54,7 @@ def _evaluation_context(endpoint, run: ProviderEvaluation | None) -> dict:
     }
 
 
+@sensitive_post_parameters("api_key")  # never in an error report (SEC-SECRETS)
 @member_required(Role.ADMIN)
 @require_http_methods(GET_OR_POST)
 def ai_provider(request):

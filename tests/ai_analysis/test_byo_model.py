@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
+from django.views.debug import SafeExceptionReporterFilter
 
 from accounts.models import AuditEvent
 from ai_analysis import evaluation, pipeline, provider_settings, recordings
@@ -224,6 +225,13 @@ def test_leaving_the_key_blank_keeps_it_and_the_same_values_change_nothing(clien
     assert row.config_version == 1 and provider_settings.decrypt_key(row.api_key_secret) == org_key
 
 
+def test_the_key_is_kept_out_of_error_reports(client, acme, endpoint, org_key):
+    client.force_login(acme.admin.user)
+    response = client.post(PAGE, form(endpoint, org_key))
+    cleansed = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert cleansed["api_key"] != org_key and cleansed["model"] == ORG_MODEL
+
+
 def test_the_first_save_needs_a_key(client, acme, endpoint):
     client.force_login(acme.admin.user)
     response = client.post(PAGE, form(endpoint, ""))
@@ -359,6 +367,23 @@ def test_the_page_shows_progress_while_the_job_runs(
     # Asking again while it runs does not start a second job.
     assert provider_settings.start_evaluation(actor=acme.admin, provider=row) == run
     broker.flush_all()
+
+
+def test_a_job_cut_short_runs_again_and_a_finished_one_is_left_alone(
+    acme, endpoint, org_key, broker, django_capture_on_commit_callbacks
+):
+    row = saved(acme, endpoint, org_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = provider_settings.start_evaluation(actor=acme.admin, provider=row)
+    broker.flush_all()
+    # A worker died mid-way: the message comes back, the evaluation starts over and finishes.
+    ProviderEvaluation.objects.for_operators().filter(pk=run.pk).update(status="running", attempts=1, interviews_done=9)
+    provider_settings.run_evaluation(run.public_id)
+    run.refresh_from_db()
+    assert (run.status, run.attempts, run.interviews_done) == ("done", 2, 17)
+    sent = len(endpoint.requests)
+    provider_settings.run_evaluation(run.public_id)  # delivered once more: nothing happens
+    assert len(endpoint.requests) == sent == 17
 
 
 def test_a_failing_endpoint_fails_the_evaluation_with_a_reason_and_no_key(
