@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from interview_analyzer.public_ids import is_public_id
+
 
 class StrictInput:
     """Refuses every key it does not list as writable, with a 400 naming each one (SEC-VAL, SEC-MASS)."""
@@ -28,7 +30,9 @@ class PublicIdRelatedField(serializers.SlugRelatedField):
     """A foreign key given as a public id, looked up in ``Model.objects.visible_to(member)`` for the requesting
     member (``context["member"]``), so ids of other organizations or of invisible rows do not exist (ORG-5).
 
-    The declared queryset is empty: without a member in the context nothing resolves (fail closed).
+    The declared queryset is empty: without a member in the context nothing resolves (fail closed). A value not
+    shaped like a public id does not exist either, without a query (found by fuzzing: a NUL byte reached
+    PostgreSQL and answered 500).
     """
 
     default_error_messages = {
@@ -45,6 +49,8 @@ class PublicIdRelatedField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if not is_public_id(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
         return super().to_internal_value(data)
 
 
