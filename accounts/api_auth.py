@@ -14,7 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import rate_limits, tokens
+from accounts import mfa, rate_limits, tokens
 from interview_analyzer.client_ip import client_ip
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -34,6 +34,18 @@ class StrictSerializer(serializers.Serializer):
 class TokenRequestSerializer(StrictSerializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=1024, trim_whitespace=False, write_only=True)
+    otp = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=(
+            "For an account with two-factor authentication (MFA-1): the current code from the authenticator app, "
+            "or an unused recovery code (spent by this request). Without it such an account gets 401 with code "
+            "`mfa_required`, a wrong code 401 `mfa_invalid`; a member who must set up two-factor authentication "
+            "first gets 403 `mfa_enrolment_required`."
+        ),
+    )
 
 
 class RefreshTokenSerializer(StrictSerializer):
@@ -82,6 +94,14 @@ class TokenView(PublicTokenView):
             membership = tokens.membership_for_credentials(email=email, password=password)
         except tokens.TokenRefused as refused:
             raise AuthenticationFailed(str(refused)) from None
+        try:  # the password was right: a second factor where the account has one (MFA-1)
+            mfa.check_token_second_factor(
+                membership=membership, otp=serializer.validated_data.get("otp"), ip=client_ip(request)
+            )
+        except mfa.SecondFactorRefused as refused:
+            if refused.status == status.HTTP_403_FORBIDDEN:
+                raise mfa.EnrolmentRequired(str(refused)) from None
+            raise AuthenticationFailed({"detail": str(refused), "code": refused.code}) from None
         pair = tokens.issue_tokens(
             user=membership.user,
             membership=membership,

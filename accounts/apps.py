@@ -7,7 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organizations"
 
     def ready(self):
-        from accounts import schema  # noqa: F401  (registers the OpenAPI descriptions of our credentials)
+        from accounts import mfa, schema  # noqa: F401  (schema registers the OpenAPI descriptions of our credentials)
+
+        mfa.connect_audit_receivers()  # allauth reports MFA enrolment and removal by signal (MFA-1 audit)
 
 
 class OperatorsAdminConfig(admin_apps.AdminConfig):

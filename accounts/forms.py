@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApiKey, Membership
+from accounts.models import ApiKey, Membership, MfaRequirement
 from interview_analyzer.roles import Role
 
 INVITATION_SESSION_KEY = "pending_invitation"
@@ -135,6 +135,22 @@ class ApiKeyForm(forms.Form):
         if len(networks) > 20:
             raise forms.ValidationError(_("At most 20 networks."))
         return networks
+
+
+class MfaPolicyForm(forms.Form):
+    """Who in the organization must use two-factor authentication (MFA-1); admins only."""
+
+    required_for = forms.ChoiceField(
+        label=_("Two-factor authentication"), choices=MfaRequirement.choices, widget=forms.RadioSelect
+    )
+    sso_exempt = forms.BooleanField(
+        label=_("SSO sign-ins are exempt (our identity provider enforces MFA)"),
+        required=False,
+        help_text=_(
+            "Members who sign in with Microsoft or Google are then not asked to enrol here. Password sign-ins and "
+            "the token API still need two-factor authentication."
+        ),
+    )
 
 
 MEMBER_ROLE_CHOICES = Membership._meta.get_field("role").choices

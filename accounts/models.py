@@ -97,6 +97,14 @@ class AIProvider(models.TextChoices):
     OPENAI = "openai", _("OpenAI-compatible endpoint")
 
 
+class MfaRequirement(models.TextChoices):
+    """Who in an organization must use two-factor authentication (MFA-1); ``accounts.mfa`` enforces it."""
+
+    NOBODY = "nobody", _("MFA not required")
+    ADMINS = "admins", _("Required for admins")
+    EVERYONE = "everyone", _("Required for every member")
+
+
 def validate_retention_days(value: int) -> None:
     if value < settings.RETENTION_MIN_DAYS:
         raise ValidationError(
@@ -128,6 +136,18 @@ class Organization(models.Model):
     # by ``ai_analysis.providers.provider_for``; the page where an admin picks a provider and model comes later.
     ai_provider = models.CharField(
         _("AI provider"), max_length=20, choices=AIProvider.choices, blank=True, default="", editable=False
+    )
+    # MFA-1: who must enrol a second factor, and whether SSO sign-ins are exempt because the identity provider
+    # enforces MFA itself. Written only by ``accounts.mfa.set_mfa_policy`` (audited); not editable elsewhere.
+    mfa_required_for = models.CharField(
+        _("two-factor authentication"),
+        max_length=10,
+        choices=MfaRequirement.choices,
+        default=MfaRequirement.NOBODY,
+        editable=False,
+    )
+    mfa_sso_exempt = models.BooleanField(
+        _("SSO sign-ins are exempt (our identity provider enforces MFA)"), default=False, editable=False
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -222,6 +242,11 @@ class AuditEvent(TenantModel):
         DPA_ACCEPTED = "dpa.accepted", _("Data processing agreement accepted")
         PROFILE_UPDATED = "profile.updated", _("Profile updated")
         TOKEN_REUSE_DETECTED = "token.reuse_detected", _("Refresh token reuse detected; sessions revoked")
+        MFA_POLICY_CHANGED = "mfa.policy_changed", _("Two-factor authentication policy changed")
+        MFA_ENROLLED = "mfa.enrolled", _("Two-factor method added")
+        MFA_REMOVED = "mfa.removed", _("Two-factor method removed")
+        MFA_RECOVERY_CODES_GENERATED = "mfa.recovery_codes_generated", _("Recovery codes generated")
+        MFA_RECOVERY_CODE_USED = "mfa.recovery_code_used", _("Recovery code used")
 
     public_id = PublicIdField("aud")
     action = models.CharField(max_length=40, choices=Action.choices)

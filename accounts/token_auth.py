@@ -3,6 +3,10 @@
 ``Authorization: Bearer <jwt>``: a value starting with ``ia_`` is an API key and is left to
 ``ApiKeyAuthentication``; any other Bearer value must be a valid access token, verified and re-loaded from the
 database on every request by ``accounts.tokens``. Everything wrong answers 401 with the same message.
+
+A member whose organization has since required two-factor authentication and who has not enrolled is refused with
+403 ``mfa_enrolment_required`` (MFA-1), as the token endpoint refuses them new tokens: turning the policy on takes
+effect on live token sessions at once.
 """
 
 import re
@@ -11,7 +15,7 @@ from dataclasses import dataclass
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from accounts import tokens
+from accounts import mfa, tokens
 from accounts.models import Membership
 
 API_KEY_PREFIX = b"ia_"
@@ -49,4 +53,6 @@ class AccessTokenAuthentication(BaseAuthentication):
             membership = tokens.membership_for_access_token(raw)
         except tokens.TokenRefused as refused:
             raise AuthenticationFailed(str(refused)) from None
+        if mfa.must_enrol(membership):
+            raise mfa.EnrolmentRequired(str(mfa.MESSAGES[mfa.ENROLMENT_REQUIRED]))
         return membership.user, AccessTokenCredential(membership=membership)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("settings/api-keys/<pid:public_id>/revoke", views.api_key_revoke, name="api_key_revoke"),
     path("settings/dpa/", views.dpa, name="dpa"),
     path("settings/audit/", views.audit_trail, name="audit"),
+    path("settings/security/", views.security, name="security"),
     path("profile/", views.profile, name="profile"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
 ]

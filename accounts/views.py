@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import legal, rate_limits, services
-from accounts.forms import INVITATION_SESSION_KEY, ApiKeyForm, InvitationForm, ProfileForm, RoleForm
+from accounts import legal, mfa, rate_limits, services
+from accounts.forms import INVITATION_SESSION_KEY, ApiKeyForm, InvitationForm, MfaPolicyForm, ProfileForm, RoleForm
 from accounts.models import ApiKey, AuditEvent, DpaAcceptance, Invitation, Membership
 from interview_analyzer.client_ip import client_ip
 from interview_analyzer.permissions import member_required
@@ -242,6 +242,31 @@ def audit_trail(request):
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request, "accounts/audit.html", {"page": page, "actions": AuditEvent.Action.choices, "action": action}
+    )
+
+
+@member_required(Role.ADMIN)
+def security(request):
+    """The organization's two-factor policy (MFA-1): who must enrol, and whether SSO sign-ins are exempt."""
+    organization = request.member.organization
+    form = MfaPolicyForm(
+        request.POST or None,
+        initial={"required_for": organization.mfa_required_for, "sso_exempt": organization.mfa_sso_exempt},
+    )
+    if request.method == "POST" and form.is_valid():
+        mfa.set_mfa_policy(
+            actor=request.member,
+            required_for=form.cleaned_data["required_for"],
+            sso_exempt=form.cleaned_data["sso_exempt"],
+            ip=client_ip(request),
+        )
+        messages.success(request, _("Two-factor authentication policy saved."))
+        return redirect("accounts:security")
+    return render(
+        request,
+        "mfa/policy.html",
+        {"form": form, "enrolment": mfa.enrolment_summary(request.member), "you_have_mfa": mfa.has_mfa(request.user)},
+        status=400 if form.errors else 200,
     )
 
 

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A member who must enrol two-factor authentication can do nothing else until done (MFA-1).
+    "accounts.middleware.MfaEnrolmentMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -218,6 +220,15 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"user_token": "accounts.adapter.PublicIdUserTokenForm"}
 # Verification links carry a random key stored in the database, not a signed email-address id (ORG-6).
 ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
+# Two-factor authentication (MFA-1): authenticator apps, passkeys and recovery codes; the organization's policy and
+# the token API's second factor are accounts.mfa's. Passkeys are a second factor, not a passwordless sign-in.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.mfa.RateLimitedAuthenticateForm",
+    "reauthenticate": "accounts.mfa.RateLimitedReauthenticateForm",
+}
+MFA_TOTP_ISSUER = "Interview Analyzer"
 SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
