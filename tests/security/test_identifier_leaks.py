@@ -158,10 +158,8 @@ class IdentifierLeaks(TenantWorldTestCase):
 
         for endpoint in all_endpoints():
             values = {}
-            if "<pid:" in endpoint.route:
+            if "<pid:" in endpoint.route:  # a kind the world holds nothing of keeps its sample id (404 page)
                 values["public_id"] = object_id_for(endpoint, org.organization)
-                if values["public_id"] is None:
-                    continue
             if "<str:token>" in endpoint.route:
                 found = tokens.get(endpoint.name) or tokens.get(endpoint.name.split(":")[0]) or {}
                 values.update({k: v for k, v in found.items() if k == "token"})
@@ -173,7 +171,7 @@ class IdentifierLeaks(TenantWorldTestCase):
                     .values_list("external_id", flat=True)
                     .first()
                 )
-            path = path_with(endpoint, **values)
+            path = path_with(endpoint, **{k: v for k, v in values.items() if v})
             for who, client in (("admin", admin), ("recruiter", recruiter)):
                 if endpoint.name in ("account_logout", "admin:logout"):
                     continue  # GET only shows a confirmation; no data
