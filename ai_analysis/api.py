@@ -23,6 +23,7 @@ from accounts import rate_limits
 from ai_analysis import actors, playback, recordings, review, scorecards
 from ai_analysis import serializers as s
 from ai_analysis.models import Analysis, Feedback, Recording, Review, Score, Scorecard, TranscriptTurn
+from hiring.access_log import AccessKind, CandidateDataReads, candidate_of, record_view, starts_playback
 from interview_analyzer.roles import Role
 from interview_analyzer.viewsets import TenantViewSet
 
@@ -41,10 +42,11 @@ class ChunkParser(BaseParser):
 @extend_schema_view(
     create=extend_schema(request=s.RecordingStartSerializer, responses={201: s.RecordingSerializer}),
 )
-class RecordingViewSet(mixins.RetrieveModelMixin, TenantViewSet):
+class RecordingViewSet(CandidateDataReads, mixins.RetrieveModelMixin, TenantViewSet):
     """An interview's recording, received in chunks. Interviewers record the interviews assigned to them."""
 
     model = Recording
+    candidate_data_kinds = {"retrieve": AccessKind.RECORDING, "audio": AccessKind.AUDIO}  # LOG-1
     serializer_class = s.RecordingSerializer
     read_role = write_role = Role.INTERVIEWER  # the service checks the interview is theirs to record
     # A chunk's body may be larger than the default request limit; nothing else here sends more than a few bytes.
@@ -113,14 +115,18 @@ class RecordingViewSet(mixins.RetrieveModelMixin, TenantViewSet):
         if not recording.merged:
             raise Http404
         size = recording.merged_bytes or recording.merged.storage.size(recording.merged.name)
-        return playback.audio_response(request, recording.merged, size=size, container=recording.merged_format)
+        response = playback.audio_response(request, recording.merged, size=size, container=recording.merged_format)
+        if response.status_code != 416 and starts_playback(request):  # once per playback (LOG-1)
+            record_view(request, recording.candidate, AccessKind.AUDIO, recording)
+        return response
 
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("interview", OpenApiTypes.STR)]))
-class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class AnalysisViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     """Analyses with each step's state and failure reason; the explanation of the approved scores (RET-7)."""
 
     model = Analysis
+    candidate_data_kinds = {"retrieve": AccessKind.ANALYSIS, "explanation": AccessKind.EXPLANATION}  # LOG-1
     serializer_class = s.AnalysisSerializer
     read_role = Role.INTERVIEWER
     filter_serializer_class = s.AnalysisFilterSerializer
@@ -133,6 +139,7 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
     @action(detail=True, methods=["get"])
     def explanation(self, request, public_id):
         analysis = self.get_object()
+        record_view(request, candidate_of(analysis), AccessKind.EXPLANATION, analysis)
         scores = (
             Score.objects.visible_to(self.member)
             .filter(analysis=analysis, status=Review.APPROVED)
@@ -173,10 +180,11 @@ class ReviewViewSet(TenantViewSet):
     list=extend_schema(parameters=[OpenApiParameter("analysis", OpenApiTypes.STR)]),
     partial_update=extend_schema(request=s.ScoreEditSerializer, summary="Replace the draft with a person's score"),
 )
-class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReviewViewSet):
+class ScoreViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, ReviewViewSet):
     """Scores per criterion with their evidence: drafts until a person approves, edits or rejects them (AI-3)."""
 
     model = Score
+    candidate_data_kinds = {"retrieve": AccessKind.SCORE}  # LOG-1
     serializer_class = s.ScoreSerializer
     filter_serializer_class = s.AnalysisChildFilterSerializer
     filter_lookups = {"analysis": "analysis__public_id"}
@@ -204,10 +212,11 @@ class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReviewViewS
     list=extend_schema(parameters=[OpenApiParameter("analysis", OpenApiTypes.STR)]),
     partial_update=extend_schema(request=s.SpeakerSerializer, summary="Correct the speaker of a turn"),
 )
-class TurnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReviewViewSet):
+class TurnViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, ReviewViewSet):
     """Transcript turns with speaker labels a person can correct; a correction re-checks the evidence."""
 
     model = TranscriptTurn
+    candidate_data_kinds = {"retrieve": AccessKind.TRANSCRIPT}  # LOG-1
     serializer_class = s.TurnSerializer
     filter_serializer_class = s.AnalysisChildFilterSerializer
     filter_lookups = {"analysis": "analysis__public_id"}
@@ -223,10 +232,11 @@ class TurnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReviewViewSe
 
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("analysis", OpenApiTypes.STR)]))
-class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReviewViewSet):
+class FeedbackViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, ReviewViewSet):
     """Feedback drafts for the recruiting team and for the candidate (the latter through the AI-7 guardrail)."""
 
     model = Feedback
+    candidate_data_kinds = {"retrieve": AccessKind.FEEDBACK}  # LOG-1
     serializer_class = s.FeedbackSerializer
     filter_serializer_class = s.AnalysisChildFilterSerializer
     filter_lookups = {"analysis": "analysis__public_id"}
@@ -260,12 +270,13 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReviewVi
         summary="Save your draft scorecard of an interview (created, or replaced while a draft)",
     ),
 )
-class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class ScorecardViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     """Interviewer scorecards (issue 14). The rows listed follow independent judgement: your own, and others'
     submitted ones once you submitted yours for the candidate (hiring managers and up: every submitted one of the
     interviews they see). Only the interview's interviewer writes its scorecard; a submitted one is final (409)."""
 
     model = Scorecard
+    candidate_data_kinds = {"retrieve": AccessKind.SCORECARD}  # LOG-1
     serializer_class = s.ScorecardSerializer
     read_role = write_role = Role.INTERVIEWER  # the service checks the interview is the member's own
     filter_serializer_class = s.ScorecardFilterSerializer

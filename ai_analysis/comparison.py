@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from ai_analysis.models import Review, Score, Scorecard, ScorecardRating
+from hiring.access_log import AccessKind, reads_candidate_data, record_views
 from hiring.models import Candidate, Hiring
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
@@ -31,6 +32,7 @@ def _interviewers(values: list) -> dict | None:
     return {"mean": sum(rated) / len(rated) if rated else None, "rated": len(rated), "count": len(values)}
 
 
+@reads_candidate_data(AccessKind.COMPARISON)
 @member_required(Role.HIRING_MANAGER)
 def hiring_compare(request, public_id):
     member = request.member
@@ -81,6 +83,7 @@ def hiring_compare(request, public_id):
             }
         )
     rows.sort(key=lambda row: (row["average"] is None, -(row["average"] or 0), row["candidate"].name))
+    record_views(request, candidates, AccessKind.COMPARISON, hiring)  # one entry per candidate shown (LOG-1)
     pending = (
         Candidate.objects.visible_to(member).filter(hiring=hiring).exclude(pk__in=candidate_ids).count()
         if criteria

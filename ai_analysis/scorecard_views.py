@@ -17,6 +17,7 @@ from ai_analysis import scorecards
 from ai_analysis.forms import clock
 from ai_analysis.models import Scorecard
 from ai_analysis.review import MAX_TEXT
+from hiring.access_log import AccessKind, reads_candidate_data, record_view
 from hiring.models import Interview
 from interview_analyzer.errors import Conflict
 from interview_analyzer.permissions import member_required
@@ -116,6 +117,7 @@ def _initial(criteria, existing: Scorecard | None, prefilled: dict) -> dict:
     return initial
 
 
+@reads_candidate_data(AccessKind.SCORECARD)
 @member_required(Role.INTERVIEWER)
 def interview_scorecard(request, public_id):
     member = request.member
@@ -123,6 +125,7 @@ def interview_scorecard(request, public_id):
     interview = get_visible_or_404(Interview, member, public_id, queryset=queryset)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    record_view(request, interview.candidate, AccessKind.SCORECARD, interview)  # GET only (LOG-1)
     mine = (
         Scorecard.objects.visible_to(member)
         .filter(interview=interview, author=member)

@@ -38,6 +38,7 @@ from ai_analysis.models import (
 from ai_analysis.types import CANDIDATE, INTERVIEWER
 from consent.models import ConsentRequest
 from consent.services import ConsentRequired, has_consent
+from hiring.access_log import AccessKind, reads_candidate_data, record_view, starts_playback
 from hiring.models import Interview
 from interview_analyzer.errors import Conflict
 from interview_analyzer.forms import apply_service_error
@@ -68,6 +69,7 @@ def _visible_analysis(request, public_id) -> Analysis:
 # --- Recorder ---------------------------------------------------------------------------------------------------
 
 
+@reads_candidate_data(AccessKind.INTERVIEW)
 @member_required(Role.INTERVIEWER)
 def recorder(request, public_id):
     """Record an interview in the browser, or upload a recording file. Interviewers of the interview and hiring
@@ -78,6 +80,7 @@ def recorder(request, public_id):
     if request.method not in GET_ONLY:
         return HttpResponseNotAllowed(GET_ONLY)
     candidate = interview.candidate
+    record_view(request, candidate, AccessKind.INTERVIEW, interview)
     recording = Recording.objects.visible_to(member).filter(interview=interview).first()
     latest = recording.analyses.order_by("-created_at", "-pk").first() if recording else None
     context = {
@@ -176,11 +179,13 @@ def _render_analysis(request, analysis: Analysis, *, forms: dict | None = None, 
     return render(request, "ai_analysis/analysis.html", context, status=status)
 
 
+@reads_candidate_data(AccessKind.ANALYSIS)
 @member_required(Role.INTERVIEWER)
 def analysis_detail(request, public_id):
     analysis = _visible_analysis(request, public_id)
     if request.method not in GET_ONLY:
         return HttpResponseNotAllowed(GET_ONLY)
+    record_view(request, analysis.interview.candidate, AccessKind.ANALYSIS, analysis)
     return _render_analysis(request, analysis)
 
 
@@ -201,6 +206,7 @@ def analysis_progress(request, public_id):
     return render(request, "ai_analysis/_progress.html", context)
 
 
+@reads_candidate_data(AccessKind.EXPLANATION)
 @member_required(Role.INTERVIEWER)
 def explanation(request, public_id):
     """How each approved score was reached, with its evidence (RET-7). Drafts and rejected scores never show."""
@@ -208,6 +214,7 @@ def explanation(request, public_id):
     analysis = _visible_analysis(request, public_id)
     if request.method not in GET_ONLY:
         return HttpResponseNotAllowed(GET_ONLY)
+    record_view(request, analysis.interview.candidate, AccessKind.EXPLANATION, analysis)
     evidence = Evidence.objects.visible_to(member)
     scores = list(
         Score.objects.visible_to(member)
@@ -369,17 +376,23 @@ def feedback_reject(request, public_id):
 # --- Listening and recovery ---------------------------------------------------------------------------------------
 
 
+@reads_candidate_data(AccessKind.AUDIO)
 @member_required(Role.INTERVIEWER)
 def recording_audio(request, public_id):
     """The merged recording, with HTTP Range support so the player can seek (``ai_analysis.playback``). Only for
-    members who may see the interview (ORG-4); for everyone else, the same 404 as for no recording (ORG-5)."""
-    recording = get_visible_or_404(Recording, request.member, public_id)
+    members who may see the interview (ORG-4); for everyone else, the same 404 as for no recording (ORG-5).
+    Logged once per playback: the request that starts at byte 0 (LOG-1)."""
+    queryset = Recording.objects.select_related("candidate")
+    recording = get_visible_or_404(Recording, request.member, public_id, queryset=queryset)
     if request.method not in GET_ONLY:
         return HttpResponseNotAllowed(GET_ONLY)
     if not recording.merged:
         raise Http404
     size = recording.merged_bytes or recording.merged.storage.size(recording.merged.name)
-    return playback.audio_response(request, recording.merged, size=size, container=recording.merged_format)
+    response = playback.audio_response(request, recording.merged, size=size, container=recording.merged_format)
+    if response.status_code != 416 and starts_playback(request):
+        record_view(request, recording.candidate, AccessKind.AUDIO, recording)
+    return response
 
 
 @member_required(Role.INTERVIEWER)

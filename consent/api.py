@@ -20,6 +20,7 @@ from consent import services
 from consent.models import ConsentRequest
 from hiring import serializers as hiring_serializers
 from hiring import services as hiring_services
+from hiring.access_log import AccessKind, CandidateDataReads
 from hiring.models import Candidate
 from interview_analyzer.roles import Role
 from interview_analyzer.viewsets import TenantViewSet
@@ -35,10 +36,11 @@ _INTERVIEWER_CANDIDATE_NOTE = "Interviewers receive only id, hiring, name, stage
     create=extend_schema(request=hiring_serializers.CandidateCreateSerializer, responses={201: s.CandidateSerializer}),
     partial_update=extend_schema(request=hiring_serializers.CandidateUpdateSerializer, responses=s.CandidateSerializer),
 )
-class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class CandidateViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     """Candidates of the visible hirings; an interviewer sees only their interviews' candidates, reduced."""
 
     model = Candidate
+    candidate_data_kinds = {"retrieve": AccessKind.CANDIDATE}  # LOG-1
     serializer_class = s.CandidateSerializer
     read_role = Role.INTERVIEWER
     write_role = Role.HIRING_MANAGER
@@ -69,8 +71,9 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
 
 
 @extend_schema_view(list=extend_schema(parameters=[s.ConsentFilterSerializer]))
-class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class ConsentViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     model = ConsentRequest
+    candidate_data_kinds = {"retrieve": AccessKind.CONSENT}  # LOG-1
     read_role = Role.INTERVIEWER  # record visibility follows the candidates' (ORG-4)
     write_role = Role.HIRING_MANAGER
     serializer_class = s.ConsentSerializer

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from hiring import serializers as s
 from hiring import services
+from hiring.access_log import AccessKind, CandidateDataReads
 from hiring.models import Criterion, Decision, Document, Hiring, Interview
 from interview_analyzer.middleware import max_request_bytes
 from interview_analyzer.roles import Role
@@ -100,10 +101,11 @@ class CriterionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Hiring
         request=s.InterviewReassignSerializer, responses=s.InterviewSerializer, summary="Reassign the interview"
     ),
 )
-class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _HiringViewSet):
+class InterviewViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, _HiringViewSet):
     """Interviews; an interviewer sees only the ones assigned to them (ORG-4)."""
 
     model = Interview
+    candidate_data_kinds = {"retrieve": AccessKind.INTERVIEW}
     serializer_class = s.InterviewSerializer
     filter_serializer_class = s.InterviewFilterSerializer
     filter_lookups = {"candidate": "candidate__public_id", "hiring": "candidate__hiring__public_id", "status": "status"}
@@ -148,10 +150,11 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Hiring
     list=extend_schema(parameters=[s.DecisionFilterSerializer]),
     create=extend_schema(request=s.DecisionCreateSerializer, responses={201: s.DecisionSerializer}),
 )
-class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _HiringViewSet):
+class DecisionViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, _HiringViewSet):
     """Hiring decisions: recorded by a person with a reason, never by the system (AI-3); they cannot be edited."""
 
     model = Decision
+    candidate_data_kinds = {"retrieve": AccessKind.DECISION}
     serializer_class = s.DecisionSerializer
     filter_serializer_class = s.DecisionFilterSerializer
     filter_lookups = {"candidate": "candidate__public_id", "hiring": "candidate__hiring__public_id"}
@@ -174,11 +177,12 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _HiringV
         request={"multipart/form-data": s.DocumentUploadSerializer}, responses={201: s.DocumentSerializer}
     ),
 )
-class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _HiringViewSet):
+class DocumentViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, _HiringViewSet):
     """Candidate documents (SEC-UP): uploaded as multipart, checked and stored by ``services.upload_document``.
     Interviewers see none."""
 
     model = Document
+    candidate_data_kinds = {"retrieve": AccessKind.DOCUMENT}
     serializer_class = s.DocumentSerializer
     parser_classes = [MultiPartParser]
     filter_serializer_class = s.DocumentFilterSerializer

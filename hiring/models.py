@@ -343,3 +343,7 @@ class Decision(TenantModel):
 
     def __str__(self):
         return f"{self.get_outcome_display()}: {self.candidate}"
+
+
+# Who saw which candidate (LOG-1): its own module, registered with the hiring app here.
+from hiring.access_log.models import AccessLogEntry  # noqa: E402, F401

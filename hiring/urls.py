@@ -3,6 +3,7 @@
 from django.urls import path
 
 from hiring import views
+from hiring.access_log import views as access_log_views
 
 app_name = "hiring"
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("criteria/<pid:public_id>/delete", views.criterion_delete, name="criterion_delete"),
     path("criteria/<pid:public_id>/questions", views.question_create, name="question_create"),
     path("candidates/<pid:public_id>/", views.candidate_detail, name="candidate_detail"),
+    path("candidates/<pid:public_id>/access-log/", access_log_views.candidate_access_log, name="candidate_access_log"),
     path("candidates/<pid:public_id>/edit", views.candidate_edit, name="candidate_edit"),
     path("candidates/<pid:public_id>/stage", views.candidate_stage, name="candidate_stage"),
     path("candidates/<pid:public_id>/documents", views.document_upload, name="document_upload"),
@@ -31,4 +33,9 @@ urlpatterns = [
     path("interviews/<pid:public_id>/reassign", views.interview_reassign, name="interview_reassign"),
     path("interviews/<pid:public_id>/complete", views.interview_complete, name="interview_complete"),
     path("interviews/<pid:public_id>/cancel", views.interview_cancel, name="interview_cancel"),
+    # Who saw which candidate (LOG-1): admins only.
+    path("settings/access-log/", access_log_views.access_log, name="access_log"),
+    path("settings/access-log.csv", access_log_views.access_log_csv, name="access_log_csv"),
+    path("settings/access-log.json", access_log_views.access_log_json, name="access_log_json"),
+    path("settings/members/<pid:public_id>/access-log/", access_log_views.member_access_log, name="member_access_log"),
 ]

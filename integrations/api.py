@@ -15,6 +15,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 
+from hiring.access_log import AccessKind, CandidateDataReads
 from integrations import serializers as s
 from integrations import services
 from integrations.models import Delivery, ExternalCandidate, ExternalHiring
@@ -88,16 +89,17 @@ class AtsCandidateViewSet(_AtsViewSet):
         return self.respond(mapping, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+class DeliveryViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     """The webhook delivery log, newest first; ``replay`` sends one again."""
 
     model = Delivery
+    candidate_data_kinds = {"retrieve": AccessKind.DELIVERY}  # the payload names the candidate (LOG-1)
     serializer_class = s.DeliverySerializer
     read_role = Role.ADMIN
     write_role = Role.ADMIN
 
     def refine_queryset(self, queryset):
-        return queryset.select_related("endpoint")
+        return queryset.select_related("endpoint", "candidate")
 
     @extend_schema(request=None, responses=s.DeliverySerializer)
     @action(detail=True, methods=["post"])

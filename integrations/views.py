@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hiring.access_log import AccessKind, reads_candidate_data, record_view
 from integrations import services
 from integrations.forms import ConnectorForm, EndpointForm
 from integrations.models import Delivery, WebhookEndpoint
@@ -94,11 +95,13 @@ def deliveries(request):
     return render(request, "integrations/deliveries.html", {"page": page})
 
 
+@reads_candidate_data(AccessKind.DELIVERY)
 @member_required(Role.ADMIN)
 def delivery_detail(request, public_id):
     delivery = get_visible_or_404(
-        Delivery, request.member, public_id, queryset=Delivery.objects.select_related("endpoint")
+        Delivery, request.member, public_id, queryset=Delivery.objects.select_related("endpoint", "candidate")
     )
+    record_view(request, delivery.candidate, AccessKind.DELIVERY, delivery)  # the payload names them (LOG-1)
     return render(request, "integrations/delivery_detail.html", {"delivery": delivery})
 
 

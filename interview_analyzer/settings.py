@@ -315,6 +315,9 @@ RECORDING_CHUNK_MAX_BYTES = env.int("RECORDING_CHUNK_MAX_BYTES", default=8 * 102
 RECORDING_MAX_BYTES = env.int("RECORDING_MAX_BYTES", default=1024**3)
 RECORDING_MAX_CHUNKS = env.int("RECORDING_MAX_CHUNKS", default=10_000)
 
+# --- Who saw which candidate (LOG-1): every view of a candidate's data writes an access log row (off only to measure)
+ACCESS_LOG_ENABLED = env.bool("ACCESS_LOG_ENABLED", default=True)
+
 # --- Consent and retention (CON-1, RET-1) ---------------------------------------------------------------------------
 # How long a consent link stays valid; resending issues a new link and voids the old one (CON-6).
 CONSENT_LINK_TTL_DAYS = env.int("CONSENT_LINK_TTL_DAYS", default=14)

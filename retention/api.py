@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
+from hiring.access_log import AccessKind, record_view
 from hiring.models import Candidate
 from interview_analyzer.roles import Role
 from interview_analyzer.viewsets import TenantViewSet
@@ -21,6 +22,7 @@ from retention.models import DeletionRecord, Trigger
 
 class CandidateRetentionViewSet(TenantViewSet):
     model = Candidate
+    candidate_data_kinds = {"retrieve": AccessKind.RETENTION}  # LOG-1
     serializer_class = s.CandidateRetentionSerializer
     read_role = Role.HIRING_MANAGER
     write_role = Role.RECRUITER
@@ -30,7 +32,9 @@ class CandidateRetentionViewSet(TenantViewSet):
 
     @extend_schema(responses=s.CandidateRetentionSerializer, summary="When the candidate's data is deleted")
     def retrieve(self, request, public_id):
-        return self.respond(self.get_object())
+        candidate = self.get_object()
+        record_view(request, candidate, AccessKind.RETENTION)
+        return self.respond(candidate)
 
     @extend_schema(request=s.CandidatePeriodInput, responses=s.CandidateRetentionSerializer)
     def partial_update(self, request, public_id):

@@ -10,7 +10,8 @@ sibling app (``ai_analysis``) and a new model is covered the moment it exists. T
 - the erasure (``retention.services.erase_candidate``) deletes these rows in one transaction and these files after;
 - the candidate's data export (the portal) writes these rows and files into its ZIP;
 - the structural test (``tests/retention/test_graph.py``) walks the registry again and fails when a model that
-  points at candidate data does so in a way this walk would miss (a ``SET_NULL``/``PROTECT`` key into it).
+  points at candidate data does so in a way this walk would miss (a ``SET_NULL``/``PROTECT`` key into it), except
+  the rows in ``DETACHED``: kept on purpose, with their key to the candidate cleared by the erasure.
 
 The API is three functions and one value type:
 
@@ -51,6 +52,19 @@ REFERENCE_FIELD_SUFFIX = "_public_id"
 KEPT_REFERENCES = {
     "billing.creditentry.analysis": "the credit ledger is append-only (BIL-5): a consumption keeps the id of the "
     "analysis it paid for",
+}
+
+
+# Rows outside the candidate's data that the erasure keeps, detached: model label -> (its nullable key to the
+# candidate, text columns cleared with it, the reason it is kept). The erasure nulls the key and clears the columns in
+# the same transaction, before the candidate's rows go.
+DETACHED = {
+    "hiring.accesslogentry": (
+        "candidate",
+        ("object_ref",),
+        "the access log (LOG-1, AI Act Art. 12): who saw the candidate's data stays provable after erasure; a row "
+        "keeps only an HMAC digest of the candidate's public id, the kind, the time, the actor and the address",
+    ),
 }
 
 
@@ -119,10 +133,28 @@ def candidate_graph() -> tuple[Edge, ...]:
     return tuple(found.values())
 
 
+def detach_candidate_rows(candidate, using: str = "default") -> dict[str, int]:
+    """Clear the key to ``candidate`` and the named columns of the rows kept on purpose (``DETACHED``), one
+    ``UPDATE`` per model. Returns rows detached per model label."""
+    detached = {}
+    for label, (key, cleared, _reason) in DETACHED.items():
+        model = apps.get_model(label)
+        changed = (
+            model._base_manager.using(using)
+            .filter(**{key: candidate.pk})
+            .update(**{key: None}, **dict.fromkeys(cleared, ""))
+        )
+        if changed:
+            detached[label] = changed
+    return detached
+
+
 def delete_candidate_rows(candidate, using: str = "default") -> dict[str, int]:
     """Delete every row of the graph for ``candidate``, children first (each lookup runs through its parents, which
     still exist when it runs), one ``DELETE`` per model with no per-row signals or collection (``_raw_delete``); the
-    caller holds the transaction. Returns rows deleted per model label."""
+    caller holds the transaction. The rows kept on purpose are detached first (``detach_candidate_rows``): a raw
+    delete runs no ``SET_NULL``. Returns rows deleted per model label."""
+    detach_candidate_rows(candidate, using)
     counts = {}
     for edge in sorted(candidate_graph(), key=lambda edge: -edge.depth):
         rows = edge.model._base_manager.using(using).filter(**{edge.lookup: candidate.pk})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hiring import services
+from hiring.access_log import AccessKind, reads_candidate_data, record_view
 from hiring.forms import CandidateForm, DecisionForm, DocumentForm, InterviewForm, StageForm
 from hiring.models import Candidate, Decision, Document, Interview
 from hiring.views.shared import GET_ONLY, manages_hirings
@@ -22,11 +23,13 @@ def visible_candidate(request, public_id) -> Candidate:
     return get_visible_or_404(Candidate, request.member, public_id, queryset=queryset)
 
 
+@reads_candidate_data(AccessKind.CANDIDATE)
 @member_required()
 def candidate_detail(request, public_id):
     candidate = visible_candidate(request, public_id)
     if request.method not in GET_ONLY:
         return HttpResponseNotAllowed(GET_ONLY)
+    record_view(request, candidate, AccessKind.CANDIDATE)
     return render_candidate(request, candidate)
 
 
@@ -53,10 +56,12 @@ def render_candidate(request, candidate, *, status=200, **forms):
     return render(request, "hiring/candidate_detail.html", context, status=status)
 
 
+@reads_candidate_data(AccessKind.CANDIDATE)
 @member_required(Role.HIRING_MANAGER)
 @require_http_methods(["GET", "HEAD", "POST"])
 def candidate_edit(request, public_id):
     candidate = visible_candidate(request, public_id)
+    record_view(request, candidate, AccessKind.CANDIDATE)  # the form shows their details; GET only
     initial = {name: getattr(candidate, name) for name in CandidateForm.base_fields}
     form = CandidateForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_bound and form.is_valid():

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hiring import services
+from hiring.access_log import AccessKind, reads_candidate_data, record_view
 from hiring.forms import DocumentForm
 from hiring.models import Document
 from hiring.views.candidates import render_candidate, visible_candidate
@@ -41,16 +42,19 @@ def document_upload(request, public_id):
     return render_candidate(request, candidate, status=400, document_form=form)
 
 
+@reads_candidate_data(AccessKind.DOCUMENT)
 @member_required(Role.HIRING_MANAGER)
 def document_download(request, public_id):
     """Always a download, never rendered by the browser: attachment, the sniffed type, nosniff, a sandbox CSP."""
-    document = get_visible_or_404(Document, request.member, public_id)
+    queryset = Document.objects.select_related("candidate")
+    document = get_visible_or_404(Document, request.member, public_id, queryset=queryset)
     if request.method not in GET_ONLY:
         return HttpResponseNotAllowed(GET_ONLY)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    record_view(request, document.candidate, AccessKind.DOCUMENT, document)
     response = FileResponse(
         handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
     )

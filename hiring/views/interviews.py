@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hiring import services
+from hiring.access_log import AccessKind, reads_candidate_data, record_view
 from hiring.forms import CancelInterviewForm, DecisionForm, InterviewForm, ReassignForm
 from hiring.models import Interview
 from hiring.views.candidates import render_candidate, visible_candidate
@@ -106,11 +107,13 @@ def _visible_interview(request, public_id) -> Interview:
     return get_visible_or_404(Interview, request.member, public_id, queryset=queryset)
 
 
+@reads_candidate_data(AccessKind.INTERVIEW)
 @member_required()
 def interview_detail(request, public_id):
     interview = _visible_interview(request, public_id)
     if request.method not in GET_ONLY:
         return HttpResponseNotAllowed(GET_ONLY)
+    record_view(request, interview.candidate, AccessKind.INTERVIEW, interview)
     return _render_interview(request, interview)
 
 

@@ -9,7 +9,11 @@ candidate (the same walk the erasure deletes), and the export writes
   call log of their interview); the list of files; and what was left out, with why;
 - ``files/<storage name>``: every stored object of the walk (documents, recording chunks, merged audio, …), read
   from storage (local files or Azure Blob Storage) in 1 MiB pieces while the ZIP is sent;
-- ``README.txt``: what the files are, in the candidate's language.
+- ``README.txt``: what the files are, in the candidate's language;
+- ``accessed_by`` in ``export.json``: who saw their data (LOG-1, GDPR Art. 15(1)(c)): each view's time, what was
+  shown (its kind and object id), and who by role and organization, or "API key" for an integration. Not the names of
+  the people: the candidate is owed the recipients and the consultations' dates and purposes, while the identity of
+  each employee is the organization's to give on request (CJEU C-579/21); the organization's admins see the names.
 
 Left out, and said so in ``withheld``: secrets (token hashes: a stored hash is not the candidate's data and would
 help guess their link), internal keys and identities of the organization's people (which member reviewed, who
@@ -32,9 +36,12 @@ from django.db import models
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from hiring.access_log import AccessLogEntry
 from hiring.models import Candidate
 from interview_analyzer.public_ids import PublicIdField
+from interview_analyzer.roles import Role
 from retention import graph
 from retention.portal import kinds
 
@@ -126,6 +133,28 @@ def _rows(queryset, columns) -> list[dict]:
     ]
 
 
+def accessed_by(candidate: Candidate) -> dict:
+    """The access log of ``candidate`` as the candidate reads it (LOG-1): when, what, and who by role and
+    organization; the member's name and address are left out (see the module's docstring)."""
+    organization = candidate.organization.name
+    rows = AccessLogEntry.objects.for_operators().filter(candidate=candidate).order_by("at", "pk")
+    return {
+        "title": str(_("Who accessed your data")),
+        "rows": [
+            {
+                "at": entry["at"],
+                "what": entry["kind"],
+                "object": entry["object_ref"],
+                "by": str(_("API key (an integration)"))
+                if entry["actor_ref"].startswith("key_")
+                else str(Role(entry["actor_role"]).label if entry["actor_role"] else ""),
+                "organization": organization,
+            }
+            for entry in rows.values("at", "kind", "object_ref", "actor_ref", "actor_role").iterator(chunk_size=500)
+        ],
+    }
+
+
 def build(candidate: Candidate) -> Export:
     """Read everything the walk holds about ``candidate`` into the export's document and file list. Section titles
     are worded in the active language (the caller activates the candidate's)."""
@@ -179,6 +208,7 @@ def build(candidate: Candidate) -> Export:
         "candidate": candidate.public_id,
         "data": sections,
         "mentioned_in": references,
+        "accessed_by": accessed_by(candidate),
         "files": [],
         "withheld": withheld,
     }

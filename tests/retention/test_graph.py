@@ -8,8 +8,9 @@ from django.db import models
 from retention import graph
 from tests.retention.world import full_candidate
 
-# Models that point into candidate data without cascading from it, each with the reason it may (none today).
-KEPT_ON_PURPOSE: dict[str, str] = {}
+# Models that point into candidate data without cascading from it, each with the reason it may: the rows the erasure
+# keeps detached (``graph.DETACHED``: the access log, LOG-1).
+KEPT_ON_PURPOSE: dict[str, str] = {label: reason for label, (_key, _cleared, reason) in graph.DETACHED.items()}
 
 
 def _keys_into(targets):
@@ -27,9 +28,26 @@ def test_every_key_into_candidate_data_cascades_so_no_row_survives_its_candidate
         f"{model._meta.label}.{field.name} -> {field.related_model._meta.label}"
         f" ({field.remote_field.on_delete.__name__})"
         for model, field in _keys_into(owned)
-        if model not in owned and model._meta.label not in KEPT_ON_PURPOSE
+        if model not in owned and model._meta.label_lower not in KEPT_ON_PURPOSE
     ]
     assert escaping == [], "These keys point at candidate data but do not cascade from it: " + "; ".join(escaping)
+
+
+def test_rows_kept_on_purpose_are_detached_by_a_nullable_set_null_key_to_the_candidate():
+    """LOG-1, RET-4: a kept row's only key into candidate data is the one the erasure clears, and it is the key to
+    the candidate itself (a key to a document or an interview would be left dangling)."""
+    candidate = apps.get_model("hiring", "Candidate")
+    for label, (key, cleared, reason) in graph.DETACHED.items():
+        model = apps.get_model(label)
+        keys = [
+            field
+            for field in model._meta.concrete_fields
+            if field.is_relation and field.related_model in graph.owned_models()
+        ]
+        assert [field.name for field in keys] == [key], label
+        field = model._meta.get_field(key)
+        assert field.related_model is candidate and field.null and field.remote_field.on_delete is models.SET_NULL
+        assert all(model._meta.get_field(column).blank for column in cleared) and reason
 
 
 def test_every_model_reaching_the_candidate_is_in_the_graph():

@@ -1,0 +1,34 @@
+"""Who saw which candidate (LOG-1): the one door every view of a candidate's data goes through.
+
+- ``record_view(request, candidate, kind, obj)`` writes one ``AccessLogEntry`` for a read (``record_views`` for a
+  page that shows several candidates at once, such as the comparison);
+- ``reads_candidate_data(kind)`` marks a page view, and ``CandidateDataReads`` (with ``candidate_data_kinds``) an API
+  view set, as returning a candidate's data: ``tests/hiring/test_access_log.py`` walks the URL configuration and
+  fails for a view that returns a candidate's data without being marked and logged.
+
+The model lives in ``hiring.access_log.models`` (hiring is the lowest floor that knows ``Candidate``); the admin
+pages in ``hiring.access_log.views``.
+"""
+
+from hiring.access_log.models import AccessKind, AccessLogEntry
+from hiring.access_log.record import (
+    CandidateDataReads,
+    candidate_digest,
+    candidate_of,
+    reads_candidate_data,
+    record_view,
+    record_views,
+    starts_playback,
+)
+
+__all__ = [
+    "AccessKind",
+    "AccessLogEntry",
+    "CandidateDataReads",
+    "candidate_digest",
+    "candidate_of",
+    "reads_candidate_data",
+    "record_view",
+    "record_views",
+    "starts_playback",
+]
