@@ -116,6 +116,10 @@ class SelfIdentification(TenantModel):
     option = models.ForeignKey(
         SelfIdentificationOption, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # What the candidate read and chose, as worded then (their copy of their data shows it: RET-7); the report
+    # counts by ``option``, so an admin renaming an answer later changes neither.
+    question = models.CharField(max_length=80, blank=True)
+    answer = models.CharField(max_length=80, blank=True)
     answered_at = models.DateTimeField(default=timezone.now)
 
     objects = AdminsOnlyQuerySet.as_manager()

@@ -186,13 +186,14 @@ def answer(*, candidate: Candidate, consent_given: bool, answers: dict[str, str]
             row.delete()  # answered "" now: no answer
     for category_pk, (category, option) in chosen.items():
         row = existing.get(category_pk)
+        words = {"question": category.name, "answer": option.label if option else _("Prefer not to say")}
         if row is None:
             SelfIdentification.objects.create(
-                organization=candidate.organization, candidate=candidate, category=category, option=option
+                organization=candidate.organization, candidate=candidate, category=category, option=option, **words
             )
         elif row.option_id != (option.pk if option else None):
-            row.option, row.answered_at = option, now
-            row.save(update_fields=["option", "answered_at"])
+            row.option, row.answered_at, row.question, row.answer = option, now, words["question"], words["answer"]
+            row.save(update_fields=["option", "answered_at", "question", "answer"])
     return consent
 
 

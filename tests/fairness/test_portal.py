@@ -117,3 +117,19 @@ def test_self_identification_is_erased_with_the_candidate(portal, acme, django_c
     answers, consents = rows(candidate)
     assert not answers.exists() and not consents.exists()
     assert gender.options.count() == 3  # the organization's categories stay: they are not the candidate's data
+
+
+def test_the_candidates_copy_of_their_data_holds_their_answer_as_they_read_it(portal):
+    """RET-7: the export walks retention's graph, so the self-identification rows are in it; the answer is there in
+    words (the question and the answer as worded when given), and in Swedish for a Swedish answer."""
+    from retention.portal import export
+
+    candidate, token, gender, options = portal
+    Client().post(
+        reverse("fairness:portal", args=[token]) + "?lang=sv", {"consent": "on", gender.public_id: PREFER_NOT_TO_SAY}
+    )
+    built = export.build(candidate)
+    [answer] = built.document["data"]["fairness.selfidentification"]["rows"]
+    assert (answer["question"], answer["answer"]) == ("Gender", "Vill inte uppge")
+    [consent] = built.document["data"]["fairness.selfidentificationconsent"]["rows"]
+    assert consent["text_version"].startswith("fair-1/") and consent["withdrawn_at"] is None
