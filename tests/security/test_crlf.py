@@ -287,3 +287,69 @@ def test_a_next_parameter_never_splits_a_redirect(next_value, acme):
         assert location.netloc in ("", "testserver"), location  # never another site
         for value in parse_qs(location.query).get("next", []):
             assert value.startswith("/") and not value.startswith("//"), value  # a login redirect's own next
+
+
+@pytest.mark.parametrize("kind", INJECTIONS)
+def test_reasons_with_line_breaks_split_no_header_and_no_csv_row(kind, acme, api):
+    """Decision, cancellation and erasure reasons are free text that reach webhook bodies and the deletion-record
+    CSV: accepted or refused, they split no response, and the CSV keeps one row per record (RET-5)."""
+    import csv
+    import io
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consent import services as consent_services
+    from tests.hiring.factories import CriterionFactory, HiringFactory
+
+    payload = INJECTIONS[kind]
+    hiring = HiringFactory(owner=acme.admin, organization=acme.organization)
+    CriterionFactory(hiring=hiring)
+    kim = consent_services.add_candidate(actor=acme.admin, hiring=hiring, name="Kim", email="kim@mail.test")
+    bo = consent_services.add_candidate(actor=acme.admin, hiring=hiring, name="Bo", email="bo@mail.test")
+    interview = api.post(
+        "/api/v1/interviews/",
+        {
+            "candidate": kim.public_id,
+            "interviewer": acme.recruiter.public_id,
+            "scheduled_at": (timezone.now() + timedelta(days=2)).isoformat(),
+        },
+        content_type="application/json",
+    )
+    responses = [interview]
+    if interview.status_code == 201:
+        responses.append(
+            api.post(
+                f"/api/v1/interviews/{interview.json()['id']}/cancel/",
+                {"reason": payload},
+                content_type="application/json",
+            )
+        )
+    responses.append(
+        api.post(
+            "/api/v1/decisions/",
+            {"candidate": kim.public_id, "outcome": "rejected", "reason": payload},
+            content_type="application/json",
+        )
+    )
+    for candidate in (kim, bo):
+        responses.append(
+            api.post(
+                f"/api/v1/candidates/{candidate.public_id}/erase/",
+                {"reason": f"Asked {payload}"},
+                content_type="application/json",
+            )
+        )
+    for response in responses:
+        assert response.status_code < 500, (response.status_code, response.content)
+        assert_unsplit(response)
+    browser = Client()
+    browser.force_login(acme.admin.user)
+    exported = browser.get("/settings/deletion-records.csv")
+    assert exported.status_code == 200
+    assert_unsplit(exported)
+    rows = list(csv.reader(io.StringIO(exported.content.decode())))
+    erased = sum(1 for r in responses[-2:] if r.status_code in (200, 201))
+    assert erased == 2, [r.status_code for r in responses]  # a reason with a line break is free text, accepted
+    assert len(rows) == 1 + erased, rows
+    assert all("\r" not in row[3] and "\n" not in row[3] and "spy@evil.example" in row[3] for row in rows[1:]), rows
