@@ -535,3 +535,21 @@ def test_passkey_registration_names_the_user_by_public_id(acme):
     user_id = data["creation_options"]["publicKey"]["user"]["id"]
     decoded = base64.urlsafe_b64decode(user_id + "=" * (-len(user_id) % 4)).decode()
     assert decoded == user.public_id
+
+
+# --- Swedish -------------------------------------------------------------------------------------------------------
+
+
+def test_the_policy_page_and_the_enrolment_notice_read_in_swedish(acme):
+    admin = acme.admin.user
+    admin.language = "sv"
+    admin.save(update_fields=["language"])
+    browser = Client()
+    browser.force_login(admin)
+    html = browser.get(POLICY_URL).content.decode()
+    assert "Krävs för alla medlemmar" in html
+    assert "Inloggningar via SSO är undantagna (vår identitetsleverantör kräver MFA)" in html
+    assert "0 av 4 aktiva medlemmar har ställt in tvåstegsverifiering." in html
+    require(acme, MfaRequirement.ADMINS)
+    response = browser.get("/", follow=True)
+    assert "Acme kräver tvåstegsverifiering." in response.content.decode()
