@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation.template import templatize
 
 from ai_analysis.models import Review, Score
@@ -71,6 +71,14 @@ KEYWORDS = (
     "ngettext:1,2",
     "_",
 )
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request through Django's test client runs in the test's thread, and the user-language middleware activates
+    Swedish there; later tests in this process (demo seeding evaluates role labels) must not inherit it."""
+    yield
+    translation.deactivate()
 
 
 def sv(member):
