@@ -4,7 +4,8 @@
 shared fixture builders: hirings, criteria with a question, a consenting candidate with a CV, an interview with a
 recording, its analysis, turns, scores, feedback and a scorecard, a decision, a retention clock with an expiry
 warning, an ATS connector with its key and external ids, a webhook endpoint with a delivery, a pending invitation,
-API keys and a deletion record. ``object_for(endpoint, tenant)`` picks, for an endpoint with a public-id segment,
+API keys, a deletion record and the organization's own AI endpoint with an evaluation (BYO-1).
+``object_for(endpoint, tenant) picks, for an endpoint with a public-id segment,
 the tenant's object of the kind that endpoint takes.
 """
 
@@ -22,6 +23,8 @@ from django.utils.text import slugify
 
 from accounts.models import ApiKey, Invitation, Membership
 from accounts.services import create_api_key, invite_member
+from ai_analysis import provider_settings
+from ai_analysis.models import OrganizationAIProvider, ProviderEvaluation
 from consent import services as consent_services
 from integrations import services as integration_services
 from integrations.models import ExternalCandidate, ExternalHiring, WebhookEndpoint
@@ -34,6 +37,7 @@ PAGE_ONLY_SEGMENTS = {
     "invitations": Invitation,
     "api-keys": ApiKey,
     "endpoints": WebhookEndpoint,
+    "evaluations": ProviderEvaluation,
 }
 
 
@@ -121,6 +125,24 @@ def build_tenant(org, *, tag: str, step=contextlib.nullcontext) -> Tenant:
     external_candidate = ExternalCandidate.objects.for_operators().get(candidate=person.candidate)
     ExternalCandidate.objects.for_operators().filter(pk=external_candidate.pk).update(kind="greenhouse")
 
+    # The organization's own AI endpoint (BYO-1), with its key, and a finished golden-set evaluation of it. Rows
+    # written directly: the service would resolve the endpoint's host, and the matrix needs no network.
+    own_model = OrganizationAIProvider.objects.create(
+        organization=organization,
+        base_url="https://models.ai.example/v1",
+        model=f"model-{tag}",
+        api_key_secret=provider_settings.encrypt_key(f"sk-own-model-{tag}"),
+    )
+    ProviderEvaluation.objects.create(
+        organization=organization,
+        provider=own_model,
+        config_version=own_model.config_version,
+        kind=own_model.kind,
+        base_url=own_model.base_url,
+        model=own_model.model,
+        status="done",
+    )
+
     raw_keys = {"ats": ats_raw}
     for name, scopes in {"read": ["read"], "write": ["write"], "all": ["read", "write", "ats"]}.items():
         raw_keys[name] = create_api_key(actor=org.admin, name=f"{name} key", scopes=scopes, allowed_cidrs=[])[1]
@@ -130,7 +152,7 @@ def build_tenant(org, *, tag: str, step=contextlib.nullcontext) -> Tenant:
         raw_keys=raw_keys,
         external_hiring_id=external_hiring.external_id,
         external_candidate_id=external_candidate.external_id,
-        secrets=[*person.secrets, f"Hiring {tag}", f"Criterion {tag}", f"Second {tag}"],
+        secrets=[*person.secrets, f"Hiring {tag}", f"Criterion {tag}", f"Second {tag}", f"sk-own-model-{tag}"],
     )
 
 
