@@ -7,6 +7,7 @@ import dramatiq
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import translation
 
 from interview_analyzer.roles import ROLE_ORDER, Role
 from tests.factories import MembershipFactory, OrganizationFactory
@@ -19,6 +20,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_password_hasher():
     """bcrypt is the product's hasher (ID-4, tested in test_settings); tests hash with MD5 to stay fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in Swedish through the test client leaves Swedish active in the test thread (LocaleMiddleware
+    activates it and nothing deactivates it); the next test must start in the default language again."""
+    yield
+    translation.deactivate()
 
 
 @dataclass
