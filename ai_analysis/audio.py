@@ -24,6 +24,14 @@ asks for re-encoding. Memory stays constant: chunks are opened one at a time and
 holds a whole chunk or recording. Even a browser recording that is a single segment is remuxed rather than copied
 byte for byte: the output then states its duration and has cues, so players can show its length and seek in it
 (MediaRecorder's own stream has neither).
+
+Decoding is bounded like every container the product opens (issue 15, SEC-UP): a few kilobytes can declare or decode
+to hours (a WAV header claiming gigabytes of samples, silent Opus at the lowest bitrate, packets whose timestamps
+understate what they decode to). :class:`DecodeLimits` caps the length, the bytes written and the time spent: a
+file that *declares* more than the maximum length is refused before anything is decoded; one that runs past it
+while its packets are copied or decoded is stopped there (FFmpeg's ``-t``); output past the byte bound and work
+past the time budget stop too. Each refusal is an :class:`AudioError` whose reason names the bound. The pipeline
+sets the limits from ``RECORDING_MAX_SECONDS``, ``RECORDING_MAX_BYTES`` and ``RECORDING_DECODE_TIMEOUT_SECONDS``.
 """
 
 from __future__ import annotations
@@ -33,8 +41,9 @@ import os
 import shutil
 import struct
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import BinaryIO, Literal
 
@@ -58,6 +67,72 @@ class AudioError(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class DecodeLimits:
+    """Bounds on one merge or decode (issue 15, SEC-UP): the longest audio accepted, the most bytes one merge may
+    write, and the most seconds of work one merge or decode may take (the time a consumer of
+    :func:`pcm16k_frames` spends on each block is not counted)."""
+
+    max_seconds: float = 4 * 3600
+    max_output_bytes: int = 2 * 1024**3
+    max_work_seconds: float = 3600
+
+    def check_length(self, seconds: float, what: str) -> None:
+        if seconds > self.max_seconds:
+            raise AudioError(
+                f"{what} {_hours(seconds)}, longer than the {_hours(self.max_seconds)} a recording may last; "
+                "it was refused before decoding"
+            )
+
+
+LIMITS = DecodeLimits()
+
+
+def configure_limits(**changes) -> DecodeLimits:
+    """Set the process-wide :data:`LIMITS` (the ai_analysis app does, from settings) and return them."""
+    global LIMITS
+    LIMITS = replace(LIMITS, **changes)
+    return LIMITS
+
+
+def _hours(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{seconds:.0f} s"
+
+
+class _Budget:
+    """The time one merge or decode may work, summed over the spans it runs in."""
+
+    def __init__(self, limits: DecodeLimits):
+        self.limits = limits
+        self.spent = 0.0
+        self.resumed = time.monotonic()
+
+    def pause(self) -> None:
+        self.spent += time.monotonic() - self.resumed
+
+    def resume(self) -> None:
+        self.resumed = time.monotonic()
+
+    def check(self) -> None:
+        if self.spent + time.monotonic() - self.resumed > self.limits.max_work_seconds:
+            raise AudioError(
+                f"reading the audio took longer than the {self.limits.max_work_seconds:.0f} s allowed; "
+                "the file may be damaged or crafted"
+            )
+
+
+def _declared_seconds(container: av.container.InputContainer, stream: av.audio.stream.AudioStream) -> float:
+    """The length a file states in its headers (WAV: its data size; Ogg: its last page; MP4: its index), before a
+    packet is read; 0 when it states none (a MediaRecorder stream)."""
+    declared = 0.0
+    if container.duration is not None and container.duration > 0:
+        declared = container.duration / av.time_base
+    if stream.duration is not None and stream.duration > 0 and stream.time_base:
+        declared = max(declared, float(stream.duration * stream.time_base))
+    return declared
 
 
 @dataclass(frozen=True)
@@ -349,12 +424,14 @@ class _SegmentReader:
 class _CountingWriter:
     """Forwards to the caller's file object and measures how many bytes the output spans."""
 
-    def __init__(self, out: BinaryIO):
+    def __init__(self, out: BinaryIO, max_bytes: int | None = None):
         self.out = out
         self.can_seek = _seekable(out)
         self.origin = out.tell() if self.can_seek else 0
         self.position = self.origin
         self.end = self.origin
+        self.max_bytes = max_bytes
+        self.error: AudioError | None = None  # FFmpeg sees an I/O error; merge_chunks raises this one
 
     def writable(self) -> bool:
         return True
@@ -363,6 +440,11 @@ class _CountingWriter:
         return self.can_seek
 
     def write(self, data: bytes) -> int:
+        if self.max_bytes is not None and self.position + len(data) - self.origin > self.max_bytes:
+            self.error = AudioError(
+                f"the merged recording would be larger than the {self.max_bytes:,} bytes allowed; it was stopped there"
+            )
+            raise self.error
         written = self.out.write(data)
         self.position += len(data) if written is None else written
         self.end = max(self.end, self.position)
@@ -437,17 +519,28 @@ class _Output:
         self.bit_rate = template.codec_context.bit_rate or template.bit_rate or 0
         self.layout = template.codec_context.layout.name
 
-    def mux(self, packets: Iterator[av.Packet], time_base: Fraction, *, first_segment: bool) -> None:
+    def mux(
+        self,
+        packets: Iterator[av.Packet],
+        time_base: Fraction,
+        *,
+        first_segment: bool,
+        limits: DecodeLimits,
+        budget: _Budget,
+    ) -> None:
         """Copy ``packets`` (timestamps in ``time_base``) after what is already written.
 
         The first segment keeps its own timestamps (so its priming, e.g. AAC's edit list, stays right); a later
         segment drops pure encoder-priming packets and starts where the previous segment ended. This loop runs
-        once per packet (180,000 times for an hour of Opus), so it does as little as it can.
+        once per packet (180,000 times for an hour of Opus), so it does as little as it can: one comparison with
+        the length limit per packet (FFmpeg's ``-t``), a look at the clock every 1,024.
         """
         stream, mux_one = self.stream, self.container.mux_one
         offset: int | None = 0 if first_segment else None
         last: av.Packet | None = None
         previous_pts = 0
+        limit_pts = limits.max_seconds / time_base
+        count = 0
         for packet in packets:
             pts = packet.pts
             if pts is None:
@@ -459,6 +552,14 @@ class _Output:
             if offset:
                 packet.pts = pts + offset
                 packet.dts = pts + offset
+            if pts + offset + (packet.duration or 0) > limit_pts:
+                raise AudioError(
+                    f"the recording runs past the {_hours(limits.max_seconds)} a recording may last; "
+                    "it was stopped there"
+                )
+            count += 1
+            if not count & 1023:
+                budget.check()
             packet.stream = stream
             mux_one(packet)
             if last is not None:
@@ -529,7 +630,13 @@ def _packets(encoder: av.CodecContext, frame: av.AudioFrame | None) -> Iterator[
         yield packet
 
 
-def merge_chunks(chunks: Iterable[Source], out: BinaryIO, *, reencode_other_codecs: bool = False) -> MergeResult:
+def merge_chunks(
+    chunks: Iterable[Source],
+    out: BinaryIO,
+    *,
+    reencode_other_codecs: bool = False,
+    limits: DecodeLimits | None = None,
+) -> MergeResult:
     """Join numbered recording chunks, in the given order, into one playable file written to ``out``.
 
     ``chunks`` are file objects or paths, read one at a time; putting them in order is the caller's job. Each chunk
@@ -541,11 +648,15 @@ def merge_chunks(chunks: Iterable[Source], out: BinaryIO, *, reencode_other_code
     files each carry a few milliseconds of encoder priming; whole priming packets are dropped at the joins, partial
     ones are kept, so a joined file can be a few milliseconds per chunk longer than what was said.
 
-    Raises :class:`AudioError` for no chunks, bytes that are not audio, a file without an audio stream, or a
-    chunk that cannot be joined; ``out`` then holds a partial file: write to a temporary file and discard it.
+    Raises :class:`AudioError` for no chunks, bytes that are not audio, a file without an audio stream, a chunk
+    that cannot be joined, or a bound of ``limits`` (:data:`LIMITS` unless given) passed: a chunk that declares
+    more than the maximum length is refused before its packets are read; ``out`` then holds a partial file: write
+    to a temporary file and discard it.
     """
+    limits = limits or LIMITS
+    budget = _Budget(limits)
     source = _ChunkSource(chunks)
-    writer = _CountingWriter(out)
+    writer = _CountingWriter(out, limits.max_output_bytes)
     output: _Output | None = None
     segments = reencoded = 0
     try:
@@ -556,7 +667,9 @@ def merge_chunks(chunks: Iterable[Source], out: BinaryIO, *, reencode_other_code
                     f"chunk {first.index} does not start with a WebM, Ogg, WAV or MP4 header"
                     + (", and there is no earlier chunk it could continue" if segments == 0 else "")
                 )
-            output, mode = _merge_segment(source, first, writer, output, segments, reencode_other_codecs)
+            output, mode = _merge_segment(
+                source, first, writer, output, segments, reencode_other_codecs, limits=limits, budget=budget
+            )
             segments += 1
             reencoded += mode == "reencoded"
         if output is None:
@@ -564,6 +677,8 @@ def merge_chunks(chunks: Iterable[Source], out: BinaryIO, *, reencode_other_code
         try:
             output.close()
         except av.error.FFmpegError as exc:
+            if writer.error is not None:
+                raise writer.error from exc
             raise AudioError(f"the merged file could not be finished: {exc.strerror}") from exc
         writer.flush()
         return MergeResult(
@@ -588,6 +703,9 @@ def _merge_segment(
     output: _Output | None,
     done: int,
     reencode_other_codecs: bool,
+    *,
+    limits: DecodeLimits,
+    budget: _Budget,
 ) -> tuple[_Output, str]:
     """Append one segment (a header chunk and the chunks continuing it) to the output, creating the output from the
     first segment. Returns the output and how the segment went in: "copied" or "reencoded"."""
@@ -610,15 +728,19 @@ def _merge_segment(
         source_file = own_file if own_file is not None else (spooled if spooled is not None else reader)
         with _open_input(source_file, first.kind, where) as container:
             stream = _first_audio_stream(container, where)
+            so_far = float(output.end) if output is not None else 0.0
+            declared = so_far + _declared_seconds(container, stream)
+            limits.check_length(declared, f"{where} declares audio that brings the recording to")
             shape = _StreamShape.of(stream)
             if output is None:
                 output = _Output(writer, first.kind, stream)
+            bounds = {"first_segment": done == 0, "limits": limits, "budget": budget}
             if shape == output.shape:
-                output.mux(container.demux(stream), stream.time_base, first_segment=done == 0)
+                output.mux(container.demux(stream), stream.time_base, **bounds)
                 mode = "copied"
             elif shape.codec == output.shape.codec or reencode_other_codecs:
                 transcoded = _transcoded(container, stream, output)
-                output.mux(transcoded, Fraction(1, output.shape.sample_rate), first_segment=done == 0)
+                output.mux(transcoded, Fraction(1, output.shape.sample_rate), **bounds)
                 mode = "reencoded"
             else:
                 raise AudioError(
@@ -630,6 +752,8 @@ def _merge_segment(
     except av.error.FFmpegError as exc:
         if reader is not None and reader.error is not None:
             raise reader.error from exc
+        if writer.error is not None:
+            raise writer.error from exc
         raise AudioError(f"{where} could not be decoded: {exc.strerror}") from exc
     finally:
         if spooled is not None:
@@ -644,7 +768,11 @@ def _merge_segment(
 
 
 def pcm16k_frames(
-    path_or_file: Source, *, channels: Literal["mix", "split"] = "mix", block_seconds: float = 1.0
+    path_or_file: Source,
+    *,
+    channels: Literal["mix", "split"] = "mix",
+    block_seconds: float = 1.0,
+    limits: DecodeLimits | None = None,
 ) -> Iterator[PcmBlock]:
     """Stream-decode any supported file to 16 kHz 16-bit PCM in blocks of ``block_seconds`` (the last may be
     shorter), with PyAV's resampler.
@@ -653,8 +781,11 @@ def pcm16k_frames(
     has exactly two (for speaker attribution by channel energy), and the mono mix otherwise; check
     ``len(block.channels)``. The container is sniffed from the bytes, like the chunks of :func:`merge_chunks`.
     Packets that fail to decode are replaced by silence of the same length, so later times stay right; a file
-    with nothing decodable raises :class:`AudioError`.
+    with nothing decodable raises :class:`AudioError`. So does a bound of ``limits`` (:data:`LIMITS` unless given):
+    a file that declares more than the maximum length before anything is decoded, audio that decodes past it
+    (decoding stops there), and decoding past the time budget.
     """
+    limits = limits or LIMITS
     if channels not in ("mix", "split"):
         raise ValueError(f"channels must be 'mix' or 'split', not {channels!r}")
     chunk = _Chunk(0, path_or_file)
@@ -667,14 +798,20 @@ def pcm16k_frames(
         )
         with container:
             stream = _first_audio_stream(container, "the file")
+            limits.check_length(_declared_seconds(container, stream), "the file declares a length of")
             split = channels == "split" and stream.codec_context.channels == 2
-            yield from _decode_blocks(container, stream, split, max(1, round(block_seconds * PCM_RATE)))
+            block_samples = max(1, round(block_seconds * PCM_RATE))
+            yield from _decode_blocks(container, stream, split, block_samples, limits)
     finally:
         chunk.close()
 
 
 def _decode_blocks(
-    container: av.container.InputContainer, stream: av.audio.stream.AudioStream, split: bool, block_samples: int
+    container: av.container.InputContainer,
+    stream: av.audio.stream.AudioStream,
+    split: bool,
+    block_samples: int,
+    limits: DecodeLimits,
 ) -> Iterator[PcmBlock]:
     planes = 2 if split else 1
     resampler = av.AudioResampler(
@@ -684,30 +821,46 @@ def _decode_blocks(
     block_bytes = block_samples * 2
     start = 0
     decoded = failed = 0
+    budget = _Budget(limits)
+    limit_bytes = int(limits.max_seconds * PCM_RATE) * 2  # of one channel, from the start
+
+    def bounded(more: int) -> None:
+        """FFmpeg's ``-t``: decoding stops at the maximum length, before the bytes past it are held."""
+        if start * 2 + len(buffers[0]) + more > limit_bytes:
+            raise AudioError(
+                f"the audio decodes to more than the {_hours(limits.max_seconds)} a recording may last; "
+                "decoding stopped there"
+            )
 
     def take(frames: Iterable[av.AudioFrame]) -> None:
         for frame in frames:
             size = frame.samples * 2
+            bounded(size)
             for buffer, plane in zip(buffers, frame.planes, strict=False):
                 buffer += memoryview(plane)[:size]
 
     def silence(packet: av.Packet) -> None:
         if packet.duration and packet.time_base:
             size = int(packet.duration * packet.time_base * PCM_RATE) * 2
+            bounded(size)  # a damaged packet may state any duration
             for buffer in buffers:
                 buffer += bytes(size)
 
     def full_blocks() -> Iterator[PcmBlock]:
         nonlocal start
         while len(buffers[0]) >= block_bytes:
-            yield PcmBlock(start, tuple(bytes(buffer[:block_bytes]) for buffer in buffers))
+            block = PcmBlock(start, tuple(bytes(buffer[:block_bytes]) for buffer in buffers))
             for buffer in buffers:
                 del buffer[:block_bytes]
             start += block_samples
+            budget.pause()  # the consumer's time (a speech engine's) is not the decoder's
+            yield block
+            budget.resume()
 
     decoder = stream.codec_context
     try:
         for packet in container.demux(stream):
+            budget.check()
             try:
                 frames = decoder.decode(packet if packet.size else None)
             except av.error.InvalidDataError:

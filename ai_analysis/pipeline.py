@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
 
@@ -165,6 +166,16 @@ def _local_copy(field):
         yield local.name
 
 
+def decode_limits() -> audio.DecodeLimits:
+    """The bounds of every merge and decode (issue 15, SEC-UP), from settings: the longest recording, twice the
+    largest upload as the merged file's size (re-encoding a segment may grow it a little), the time one may take."""
+    return audio.DecodeLimits(
+        max_seconds=settings.RECORDING_MAX_SECONDS,
+        max_output_bytes=2 * settings.RECORDING_MAX_BYTES,
+        max_work_seconds=settings.RECORDING_DECODE_TIMEOUT_SECONDS,
+    )
+
+
 def _merge(analysis: Analysis, calls: list) -> None:
     recording = Recording.objects.select_for_update().get(pk=analysis.recording_id)
     chunks = list(recording.chunks.order_by("index"))
@@ -177,7 +188,7 @@ def _merge(analysis: Analysis, calls: list) -> None:
 
     with tempfile.TemporaryFile() as merged:
         try:
-            result = audio.merge_chunks(each_chunk(), merged)
+            result = audio.merge_chunks(each_chunk(), merged, limits=decode_limits())
         finally:
             for file in opened:
                 file.close()

@@ -314,6 +314,10 @@ ORGANIZATION_STORAGE_QUOTA_BYTES = env.int("ORGANIZATION_STORAGE_QUOTA_BYTES", d
 RECORDING_CHUNK_MAX_BYTES = env.int("RECORDING_CHUNK_MAX_BYTES", default=8 * 1024**2)
 RECORDING_MAX_BYTES = env.int("RECORDING_MAX_BYTES", default=1024**3)
 RECORDING_MAX_CHUNKS = env.int("RECORDING_MAX_CHUNKS", default=10_000)
+# Decoding bounds (issue 15, SEC-UP): a recording longer than this is refused, however few bytes declare or decode to
+# it; one merge or decode that works longer than the timeout stops. ai_analysis.audio.DecodeLimits applies both.
+RECORDING_MAX_SECONDS = env.int("RECORDING_MAX_SECONDS", default=4 * 3600)
+RECORDING_DECODE_TIMEOUT_SECONDS = env.int("RECORDING_DECODE_TIMEOUT_SECONDS", default=3600)
 
 # --- Who saw which candidate (LOG-1): every view of a candidate's data writes an access log row (off only to measure)
 ACCESS_LOG_ENABLED = env.bool("ACCESS_LOG_ENABLED", default=True)
