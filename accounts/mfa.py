@@ -7,18 +7,25 @@ adds what the product decides:
 - who must enrol before doing anything else (``must_enrol``), enforced on pages and the session API by
   ``accounts.middleware.MfaEnrolmentMiddleware`` and on the token API by ``check_token_second_factor``;
 - the token API's second factor: a current TOTP code or an unused recovery code in ``otp``;
-- the MFA adapter (a passkey's user handle is the public id, never a database id, ORG-6; a member who must use
-  MFA cannot remove their last method) and the sign-in step's code form, rate limited like sign-in (SEC-RL);
+- the MFA adapter (TOTP secrets and recovery-code seeds stored encrypted; a passkey's user handle is the public id,
+  never a database id, ORG-6; a member who must use MFA cannot remove their last method) and the code forms of
+  sign-in and reauthentication, rate limited like sign-in (SEC-RL);
 - the audit rows of every enrolment, removal, recovery-code generation and use (``record_authenticator_event``,
   connected to allauth's ``authenticator_*`` signals in ``AccountsConfig.ready``).
 """
+
+import base64
+import hashlib
+import hmac
 
 from allauth.account.authentication import get_authentication_records
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -256,6 +263,26 @@ def connect_audit_receivers() -> None:
 # --- allauth hooks (settings MFA_ADAPTER, MFA_FORMS) ---------------------------------------------------------------
 
 
+_SECRET_PURPOSE = b"interview-analyzer/accounts/mfa-secret/v1"
+ENCRYPTED_PREFIX = "fernet:"
+
+
+def _fernets() -> MultiFernet:
+    """A key derived for this one purpose from ``SECRET_KEY`` (encrypts) and its fallbacks (decrypt too, so a
+    rotated secret key keeps enrolled authenticators working)."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return MultiFernet(
+        [
+            Fernet(base64.urlsafe_b64encode(hmac.new(secret.encode("utf-8"), _SECRET_PURPOSE, hashlib.sha256).digest()))
+            for secret in secrets
+        ]
+    )
+
+
+class SecretUnreadable(Exception):
+    """A stored TOTP secret or recovery-code seed cannot be decrypted with the configured keys."""
+
+
 class MFAAdapter(DefaultMFAAdapter):
     error_messages = {
         **DefaultMFAAdapter.error_messages,
@@ -264,6 +291,19 @@ class MFAAdapter(DefaultMFAAdapter):
             "removing this one."
         ),
     }
+
+    def encrypt(self, text: str) -> str:
+        """TOTP secrets and recovery-code seeds are stored encrypted (SEC-SECRETS): a copy of the database alone
+        does not let anyone compute a member's codes."""
+        return ENCRYPTED_PREFIX + _fernets().encrypt(text.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(ENCRYPTED_PREFIX):
+            return encrypted_text  # stored before encryption was on
+        try:
+            return _fernets().decrypt(encrypted_text.removeprefix(ENCRYPTED_PREFIX).encode("ascii")).decode("utf-8")
+        except (InvalidToken, ValueError) as exc:
+            raise SecretUnreadable from exc
 
     def get_public_key_credential_user_entity(self, user) -> dict:
         """A passkey's user handle is the public id (ORG-6: no database id leaves the server)."""

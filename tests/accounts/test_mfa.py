@@ -523,6 +523,22 @@ def test_profile_and_settings_link_to_two_factor_pages(acme):
     assert f'href="{POLICY_URL}"' in browser.get("/settings/members/").content.decode()
 
 
+# --- Secrets at rest (SEC-SECRETS) ----------------------------------------------------------------------------------
+
+
+def test_the_totp_secret_and_the_recovery_seed_are_stored_encrypted(acme, settings):
+    user = acme.recruiter.user
+    secret = enrol_on_the_page(signed_in(user))
+    stored = {a.type: a.data for a in Authenticator.objects.filter(user=user)}
+    assert stored[Authenticator.Type.TOTP]["secret"].startswith("fernet:")
+    assert secret not in json.dumps(stored)
+    assert stored[Authenticator.Type.RECOVERY_CODES]["seed"].startswith("fernet:")
+    # a rotated SECRET_KEY (the old one kept as a fallback) still reads them: the member's codes keep working
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert token_request(acme.recruiter, otp=totp_now(secret)).status_code == 200
+
+
 # --- Passkeys carry no database id (ORG-6) -------------------------------------------------------------------------
 
 
