@@ -99,8 +99,10 @@ class MfaEnrolmentMiddleware:
     def _allowed(self, request) -> bool:
         if request.path.startswith(settings.STATIC_URL) or request.path.startswith("/api/v1/auth/"):
             return True
-        if request.path.startswith("/api/") and request.headers.get("Authorization"):
-            return True  # the request's own credential decides (DRF authentication)
+        if request.path.startswith("/api/") and request.headers.get("Authorization", "").lower().startswith("bearer "):
+            # An access token or API key decides (token_auth refuses such a member's tokens; a key is not a person).
+            # Any other header would fall through to the session, so it does not count.
+            return True
         match = request.resolver_match
         if match is None:
             return False

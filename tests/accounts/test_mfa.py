@@ -202,6 +202,15 @@ def test_session_api_answers_403_mfa_enrolment_required(acme):
     assert "two-factor authentication" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("header", ["Basic YWJjOmRlZg==", "Token abc", "bearer"])
+def test_another_authorization_header_does_not_lift_the_session_api_refusal(acme, header):
+    require(acme, MfaRequirement.EVERYONE)
+    browser = signed_in(acme.recruiter.user)
+    response = browser.get(ME_URL, HTTP_AUTHORIZATION=header)
+    assert response.status_code in (401, 403)
+    assert response.status_code == 401 or response.json()["code"] == "mfa_enrolment_required"
+
+
 def test_once_enrolled_the_member_gets_through(acme):
     require(acme, MfaRequirement.EVERYONE)
     browser = signed_in(acme.recruiter.user)
