@@ -4,8 +4,9 @@
 shared fixture builders: hirings, criteria with a question, a consenting candidate with a CV, an interview with a
 recording, its analysis, turns, scores, feedback and a scorecard, a decision, a retention clock with an expiry
 warning, an ATS connector with its key and external ids, a webhook endpoint with a delivery, a pending invitation,
-API keys, a deletion record and the organization's own AI endpoint with an evaluation (BYO-1).
-``object_for(endpoint, tenant) picks, for an endpoint with a public-id segment,
+API keys, a deletion record, the organization's own AI endpoint with an evaluation (BYO-1) and its self-identification
+categories (FAIR-1).
+``object_id_for(endpoint, organization)`` picks, for an endpoint with a public-id segment,
 the tenant's object of the kind that endpoint takes.
 """
 
@@ -26,6 +27,7 @@ from accounts.services import create_api_key, invite_member
 from ai_analysis import provider_settings
 from ai_analysis.models import OrganizationAIProvider, ProviderEvaluation
 from consent import services as consent_services
+from fairness.models import SelfIdentificationCategory
 from integrations import services as integration_services
 from integrations.models import ExternalCandidate, ExternalHiring, WebhookEndpoint
 from interview_analyzer.tenancy import TenantModel
@@ -38,6 +40,7 @@ PAGE_ONLY_SEGMENTS = {
     "api-keys": ApiKey,
     "endpoints": WebhookEndpoint,
     "evaluations": ProviderEvaluation,
+    "categories": SelfIdentificationCategory,
 }
 
 
@@ -105,6 +108,16 @@ def build_tenant(org, *, tag: str, step=contextlib.nullcontext) -> Tenant:
         person = full_candidate(
             org.recruiter, name=f"Candidate {tag}", email=f"candidate-{tag}@mail.test", hiring=hiring
         )
+    with step():  # the interviewer submits the scorecard (a draft is its author's alone; admins see it submitted)
+        from ai_analysis.models import Scorecard
+        from ai_analysis.scorecards import submit_scorecard
+
+        for scorecard in Scorecard.objects.for_operators().filter(interview__candidate=person.candidate):
+            submit_scorecard(actor=org.recruiter, scorecard=scorecard)
+    with step():  # the organization's self-identification categories (FAIR-1), as an admin starts them
+        from fairness import services as fairness_services
+
+        fairness_services.suggest_categories(actor=org.admin)
     with step():  # a second, undecided candidate for the pages and endpoints that act on an open candidacy
         consent_services.add_candidate(
             actor=org.recruiter, hiring=hiring, name=f"Second {tag}", email=f"second-{tag}@mail.test"

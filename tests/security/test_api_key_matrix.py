@@ -180,6 +180,10 @@ class ApiKeyMatrix(TenantWorldTestCase):
                 status = response.status_code
                 if status >= 500:
                     problems.append((endpoint.route, method, status, "server error"))
+                elif method == "GET" and "GET" in declared and needed is not None and status != 200:
+                    # Its own organization's object, with the scope it needs: found (so the rival's 404 is the
+                    # tenancy's, not a path that names nothing).
+                    problems.append((endpoint.route, method, status, f"own object not read with scope {needed}"))
                 elif needed is not None and status in (401, 403) and method in declared:
                     body = response.json() if json_detail(response) else {}
                     if "code" not in body:  # a service's refusal names its code; the scope's does not

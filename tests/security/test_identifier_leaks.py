@@ -172,12 +172,16 @@ class IdentifierLeaks(TenantWorldTestCase):
                     .first()
                 )
             path = path_with(endpoint, **{k: v for k, v in values.items() if v})
+            statuses = set()
             for who, client in (("admin", admin), ("recruiter", recruiter)):
                 if endpoint.name in ("account_logout", "admin:logout"):
                     continue  # GET only shows a confirmation; no data
                 response = client.get(path)
+                statuses.add(response.status_code)
                 if response.status_code >= 500:
                     problems.append(f"{endpoint.route} as {who}: {response.status_code}")
                 texts += [(f"{who} {path} {part}", text) for part, text in response_texts(response)]
+            if values.get("public_id") and statuses == {404}:
+                problems.append(f"{endpoint.route}: its object was not found, so its page was never scanned")
             reached.add(endpoint.route)
         return texts, reached, problems
