@@ -32,6 +32,7 @@ from interview_analyzer.secret_tokens import new_secret
 from tests.ai_analysis.factories import RecordingFactory
 from tests.ai_analysis.openai_server import FakeOpenAIServer, Reply, chat_completion, error_body, transcription
 from tests.ai_analysis.step_world import transcribed_analysis
+from tests.ai_analysis.test_scorecard_translations import extracted_msgids, untranslated
 from tests.factories import UserFactory
 from tests.hiring.factories import InterviewFactory
 
@@ -651,3 +652,40 @@ def test_a_key_the_service_cannot_decrypt_fails_the_step_with_a_reason(
     with pytest.raises(ProviderError, match="an admin enters it again") as raised:
         provider_for(acme.organization)
     assert raised.value.retryable is False and org_key not in raised.value.reason
+
+
+# --- In Swedish ---------------------------------------------------------------------------------------------------
+
+BYO_FILES = (
+    "ai_analysis/provider_views.py",
+    "ai_analysis/provider_forms.py",
+    "ai_analysis/provider_settings.py",
+    "ai_analysis/provider_panels.py",
+    "ai_analysis/templates/ai_analysis/ai_provider.html",
+    "ai_analysis/templates/ai_analysis/_provider_evaluation.html",
+    "ai_analysis/templates/ai_analysis/_ratio.html",
+    "ai_analysis/templates/ai_analysis/_settings_nav.html",
+)
+
+
+def test_every_msgid_of_the_ai_provider_page_has_a_swedish_msgstr(tmp_path):
+    msgids = extracted_msgids(BYO_FILES, tmp_path)
+    assert len(msgids) > 60 and "Enable this endpoint" in msgids
+    choices = [*OrganizationAIProvider.Kind.labels, *OrganizationAIProvider.Status.labels]
+    assert untranslated(msgids) == [] and untranslated({str(label): {"plural": False} for label in choices}) == []
+
+
+def test_the_page_in_swedish_with_its_report_and_a_form_error(
+    client, acme, endpoint, org_key, broker, django_capture_on_commit_callbacks
+):
+    acme.admin.user.language = "sv"
+    acme.admin.user.save(update_fields=["language"])
+    saved(acme, endpoint, org_key)
+    evaluated(acme, broker, django_capture_on_commit_callbacks)
+    client.force_login(acme.admin.user)
+    page = client.get(PAGE).content.decode()
+    for swedish in ("AI-leverantör", "Utvärdering på referensintervjuerna", "Totalt, 17 intervjuer", "Påhittade citat"):
+        assert swedish in page, swedish
+    assert "Aktivera den här slutpunkten" in page and "Utvärderad, används inte" in page
+    response = client.post(PAGE, form(endpoint, "", base_url="https://models.internal.example/v1"))
+    assert "är inte en tillåten utgående värd" in response.content.decode()
