@@ -5,6 +5,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from interview_analyzer.sanitize import single_line
+
 
 def send_invitation(*, invitation, raw_token: str, inviter_name: str) -> None:
     link = settings.SITE_URL.rstrip("/") + reverse("accounts:invitation", args=[raw_token])
@@ -16,7 +18,7 @@ def send_invitation(*, invitation, raw_token: str, inviter_name: str) -> None:
         "expires_at": invitation.expires_at,
     }
     send_mail(
-        subject=f"You are invited to {invitation.organization.name} on Interview Analyzer",
+        subject=single_line(f"You are invited to {invitation.organization.name} on Interview Analyzer"),
         message=render_to_string("accounts/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[invitation.email],

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from interview_analyzer.page_panels import render_panels
+from interview_analyzer.sanitize import single_line
 
 
 def _link(raw_token: str) -> str:
@@ -31,7 +32,7 @@ def _context(consent, raw_token: str) -> dict:
 def send_consent_request(*, consent, raw_token: str) -> None:
     context = _context(consent, raw_token)
     send_mail(
-        subject=_("%(organization)s asks for your consent: interview for %(position)s") % context,
+        subject=single_line(_("%(organization)s asks for your consent: interview for %(position)s") % context),
         message=render_to_string("consent/email/request.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[consent.candidate.email],
@@ -44,7 +45,7 @@ def send_portal_link(*, consent, raw_token: str) -> None:
     context = _context(consent, raw_token)
     context["rights_portal"] = render_panels("consent.portal_email", None, consent)
     send_mail(
-        subject=_("Your consent to %(organization)s: keep this link to withdraw") % context,
+        subject=single_line(_("Your consent to %(organization)s: keep this link to withdraw") % context),
         message=render_to_string("consent/email/portal.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[consent.candidate.email],

@@ -18,6 +18,17 @@ def _parse(value: str):
         return None
 
 
+def from_trusted_proxy(request) -> bool:
+    """Whether the connection itself comes from one of our proxies (SEC-IP): with ``TRUSTED_PROXY_CIDRS`` its
+    address is in them; with ``TRUSTED_PROXY_HOPS`` alone every connection is (the deployment puts the proxy in
+    front); with neither, none is."""
+    cidrs = [ipaddress.ip_network(c, strict=False) for c in settings.TRUSTED_PROXY_CIDRS]
+    if not cidrs:
+        return bool(settings.TRUSTED_PROXY_HOPS)
+    remote = _parse(request.META.get("REMOTE_ADDR", ""))
+    return remote is not None and any(remote in network for network in cidrs)
+
+
 def client_ip(request) -> str:
     meta = request.META
     remote = _parse(meta.get("REMOTE_ADDR", "")) or ipaddress.ip_address("0.0.0.0")  # noqa: S104 - "unknown", not a bind

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 
+from interview_analyzer.client_ip import from_trusted_proxy
+
 
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every response (SEC-HDR).
@@ -18,6 +20,9 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not from_trusted_proxy(request):
+            # Only our proxies say which scheme the client used (SEC-IP): before SecurityMiddleware reads it.
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)

@@ -2,7 +2,8 @@
 
 Everything else users or the AI write is plain text, escaped by the template engine on output. Only fields that
 allow formatting pass through ``sanitize_rich_text`` before they are stored; templates may then mark exactly those
-fields safe (``interview_analyzer.templatetags.rich_text``).
+fields safe (``interview_analyzer.templatetags.rich_text``). ``single_line`` makes any text fit a header line, such
+as an email's subject built from names and titles (SEC-VAL: a line break never splits or breaks a header).
 """
 
 import nh3
@@ -25,3 +26,8 @@ def sanitize_rich_text(value: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     ).strip()
+
+
+def single_line(value: str) -> str:
+    """``value`` with every run of whitespace, line breaks included, as one space: safe in a header line."""
+    return " ".join(str(value).split())

@@ -537,7 +537,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Links between operations and the error responses of every operation, added centrally (TST-1, SEC-VAL).
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "interview_analyzer.openapi.postprocess"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "interview_analyzer.openapi.postprocess",
+    ],
     # Several models have a "status"; fixed enum names keep the schema valid as APIs are added.
     "ENUM_NAME_OVERRIDES": {
         "HiringStatusEnum": "hiring.models.Hiring.Status",

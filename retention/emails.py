@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from interview_analyzer.public_ids import new_public_id
 from interview_analyzer.roles import Role
+from interview_analyzer.sanitize import single_line
 from interview_analyzer.secret_tokens import hash_secret
 from retention import signing
 from retention.models import ExtensionLink, RetentionClock
@@ -70,7 +71,7 @@ def send_expiry_warning(clock: RetentionClock) -> int:
             }
             message = render_to_string("retention/email/expiry_warning.txt", context)
         send_mail(
-            subject=subject,
+            subject=single_line(subject),
             message=message,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[member.user.email],

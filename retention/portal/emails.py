@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from interview_analyzer.sanitize import single_line
+
 
 def portal_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("portal:home", args=[token])
@@ -29,7 +31,7 @@ def send_portal_link(*, candidate, link) -> None:
         "request_url": request_url(),
     }
     send_mail(
-        subject=_("Your data at %(organization)s: your personal link") % context,
+        subject=single_line(_("Your data at %(organization)s: your personal link") % context),
         message=render_to_string("retention/portal/email/link.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[candidate.email],

@@ -141,13 +141,6 @@ def test_names_and_titles_never_add_a_header_to_an_email_or_a_response(
     assert_clean_emails("kim@mail.test", "new.hire@acme.test")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Defect reported to the lead (issue 15): a line break in an organization name or a hiring title (the "
-    "signup form, the hiring API, an ATS upsert accept one) reaches an email Subject; Django refuses the header "
-    "(BadHeaderError), so the invitation send raises after its commit and the candidate's consent email is "
-    "recorded as failed. Remove this marker with the fix.",
-)
 @pytest.mark.parametrize("kind", ["crlf", "lf", "cr"])
 def test_a_line_break_in_a_name_or_title_never_costs_an_email(
     kind, acme, admin_browser, django_capture_on_commit_callbacks

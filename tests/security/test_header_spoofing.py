@@ -187,12 +187,6 @@ def test_emailed_links_are_built_on_site_url_whatever_the_request_claims(
         assert EVIL_HOST not in text and "6666" not in text, message.subject
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Defect reported to the lead (issue 15): with TRUSTED_PROXY_CIDRS set, settings.py turns on "
-    "SECURE_PROXY_SSL_HEADER, and Django then believes X-Forwarded-Proto from any connection, not only from the "
-    "trusted networks. Remove this marker with the fix.",
-)
 def test_a_client_outside_the_proxy_networks_cannot_claim_https(settings):
     """SEC-IP, SEC-HDR: a plain-HTTP connection from outside the trusted networks that claims ``https`` is still
     redirected to HTTPS (and so never treated as a secure request); one from the proxy is believed."""
