@@ -491,11 +491,18 @@ def enable_endpoint(acme, endpoint, key, broker, django_capture_on_commit_callba
     return row
 
 
+def started_on_the_endpoint(acme, invite, accept):
+    """A transcribed analysis recorded as started while the endpoint was in use (as ``start_analysis`` records it)."""
+    analysis, _criterion = transcribed_analysis(acme, invite, accept)
+    Analysis.objects.for_operators().filter(pk=analysis.pk).update(provider="org-openai", model=ORG_MODEL)
+    return analysis
+
+
 def test_an_analysis_of_the_organization_goes_to_its_endpoint_and_another_stays_offline(
     acme, globex, endpoint, org_key, broker, django_capture_on_commit_callbacks, invite, accept, caplog
 ):
     enable_endpoint(acme, endpoint, org_key, broker, django_capture_on_commit_callbacks)
-    analysis, criterion = transcribed_analysis(acme, invite, accept)
+    analysis = started_on_the_endpoint(acme, invite, accept)
     # A new analysis records the provider and model it is made with.
     recording = RecordingFactory(interview=InterviewFactory(candidate=analysis.interview.candidate))
     fresh = recordings.start_analysis(recording=recording, actor=acme.recruiter)
@@ -624,7 +631,7 @@ def test_every_call_is_checked_against_the_allowlist_again(
     acme, endpoint, org_key, settings, broker, django_capture_on_commit_callbacks, invite, accept
 ):
     enable_endpoint(acme, endpoint, org_key, broker, django_capture_on_commit_callbacks)
-    analysis, _criterion = transcribed_analysis(acme, invite, accept)
+    analysis = started_on_the_endpoint(acme, invite, accept)
     settings.OUTBOUND_ALLOW_LOOPBACK = False  # the operator no longer allows loopback: refused at connect time
     assert not pipeline.run_step(analysis.public_id, Step.SCORE)
     assert endpoint.requests == []
