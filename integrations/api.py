@@ -101,7 +101,7 @@ class DeliveryViewSet(CandidateDataReads, mixins.ListModelMixin, mixins.Retrieve
     def refine_queryset(self, queryset):
         return queryset.select_related("endpoint", "candidate")
 
-    @extend_schema(request=None, responses=s.DeliverySerializer)
+    @extend_schema(request=None, responses={202: s.DeliverySerializer})  # queued again, answered 202
     @action(detail=True, methods=["post"])
     def replay(self, request, public_id):
         delivery = services.replay_delivery(actor=self.member, delivery=self.get_object())

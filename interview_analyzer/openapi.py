@@ -8,7 +8,10 @@ covered the day it exists:
   returns (``$response.body#/id`` → ``{public_id}``), a list to the same operations for its first row
   (``$response.body#/results/0/id``), and an operation on an object to the object's other operations
   (``$request.path.public_id``). A fuzzer's stateful phase, or a person reading the docs, reaches every object
-  endpoint with real ids instead of guessed ones (found from outside: 15 operations were unreachable).
+  endpoint with real ids instead of guessed ones (found from outside: 15 operations were unreachable). A create
+  whose body names other objects by public id (a body field described "Public id of …", e.g. an interview's
+  ``candidate``) is linked from the lists of those objects, and from its own collection's list (whose rows name
+  them too), with a ``requestBody`` whose values are runtime expressions: the fuzzer fills in the rest.
 * **Error responses** in the shape ``api_errors.exception_handler`` answers (``Error``: ``detail`` and, for a
   refusal or a conflict, ``code``; ``ValidationError``: messages per field), each only where the operation can
   return it: 400 where it takes a body or query filters or where its code raises a validation error, 401, 403 and
@@ -16,6 +19,9 @@ covered the day it exists:
   lists (a page past the end), 409 where its code raises a ``Conflict``, 413 (``RequestSizeLimitMiddleware``) and
   415 where it takes a body. Public operations (the token endpoints) get 401, 403 and 429 only where their code
   raises them.
+* **Blank email addresses**: a read-only email field of a model that allows blank (an interview's
+  ``closed_by_email`` while it is open) answers ``""``, which drf-spectacular documents as ``format: email``; every
+  read-only email property is documented as an email address or blank (found by the stateful fuzz test).
 
 Which exceptions an operation's code raises is read from the code itself: the view method and, through the names it
 uses, the project's functions it calls (a few levels deep). Nothing here imports an app (floor 0).
@@ -84,6 +90,7 @@ def postprocess(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault(ERROR, ERROR_SCHEMA)
     schemas.setdefault(VALIDATION_ERROR, VALIDATION_ERROR_SCHEMA)
+    _allow_blank_read_only_emails(schemas)
     raised = _raised_by_operation(generator)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
@@ -92,6 +99,14 @@ def postprocess(result, generator, request, public):
                 _document_errors(operation, statuses)
     _add_links(result)
     return result
+
+
+def _allow_blank_read_only_emails(schemas: dict) -> None:
+    for component in schemas.values():
+        for field in component.get("properties", {}).values():
+            if field.get("readOnly") and field.get("format") == "email":
+                del field["format"]
+                field["anyOf"] = [{"format": "email"}, {"maxLength": 0}]
 
 
 # --- Error responses ----------------------------------------------------------------------------------------------
@@ -258,8 +273,63 @@ def _link_name(target: dict) -> str:
     return "".join(part.title() for part in target["operationId"].split("_"))
 
 
+def _references(result: dict, operation: dict) -> list[str]:
+    """The body fields of an operation that name another object by its public id (``PublicIdRelatedField``)."""
+    content = operation.get("requestBody", {}).get("content", {})
+    schema = next(iter(content.values()), {}).get("schema")
+    if not schema:
+        return []
+    properties = _resolve(result, schema).get("properties", {})
+    return [
+        name
+        for name, field in properties.items()
+        if field.get("description", "").startswith("Public id of") and not field.get("readOnly")
+    ]
+
+
+def _collection_of(paths: dict, prefix: str, name: str) -> str | None:
+    """The collection whose objects a field named ``name`` refers to: ``candidate`` → ``{prefix}/candidates/``."""
+    for plural in (f"{name}s", f"{name}es", f"{name[:-2]}a" if name.endswith("on") else None):
+        if plural and f"{prefix}/{plural}/" in paths:
+            return f"{prefix}/{plural}/"
+    return None
+
+
+def _add_reference_links(result: dict, paths: dict) -> None:
+    """Links to every create from the objects its body refers to (see the module docstring)."""
+    for path, operations in paths.items():
+        create = operations.get("post")
+        if create is None or _PARAMETER.search(path) or "operationId" not in create:
+            continue
+        references = _references(result, create)
+        prefix = path.rstrip("/").rsplit("/", 1)[0]
+        sources: dict[str, dict[str, str]] = {}  # collection → body field → where its id is in a row
+        for name in references:
+            collection = _collection_of(paths, prefix, name)
+            if collection is not None:
+                sources.setdefault(collection, {})[name] = "id"
+        own = _json_schema(result, paths[path].get("get", {}).get("responses", {}).get("200", {}))
+        row = _resolve(result, own.get("properties", {}).get("results", {}).get("items", {}))
+        for name in references:
+            if row.get("properties", {}).get(name, {}).get("type") == "string":
+                sources.setdefault(path, {})[name] = name
+        for collection, fields in sources.items():
+            listed = paths[collection].get("get", {}).get("responses", {}).get("200")
+            if listed is None or _id_pointer(result, listed) != "/results/0/id":
+                continue
+            listed.setdefault("links", {}).setdefault(
+                _link_name(create),
+                {
+                    "operationId": create["operationId"],
+                    "requestBody": {name: f"$response.body#/results/0/{at}" for name, at in fields.items()},
+                    "description": "A new object referring to the first row of this list.",
+                },
+            )
+
+
 def _add_links(result: dict) -> None:
     paths = result.get("paths", {})
+    _add_reference_links(result, paths)
     by_prefix: dict[str, list[tuple[str, str, dict]]] = {}
     for path, operations in paths.items():
         prefix = _object_prefix(path)

@@ -112,3 +112,45 @@ schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, application, config=CONFIG)
 )
 def test_every_operation_survives_fuzzing_and_answers_as_documented(case, bearer, _same_connection_as_the_test):
     case.call_and_validate(headers=bearer, checks=CHECKS)
+
+
+# --- Stateful: following the schema's links ---------------------------------------------------------------------------
+
+# Operations on an object (a path parameter) answered 2xx with a real id: 11 of them in this derandomized run of 150
+# scenarios when written; random ids answer 404.
+MIN_OBJECT_OPERATIONS_REACHED = 8
+
+
+def test_linked_operations_reach_real_objects_and_answer_as_documented(acme, bearer, _same_connection_as_the_test):
+    """Schemathesis' state machine chains calls along the schema's OpenAPI links (``interview_analyzer.openapi``):
+    a list's first row or a create's answer gives the id of the next call. Over one candidate with every kind of
+    row (``tests.retention.world.full_candidate``), the chained calls must answer as documented and reach many
+    object operations with real ids."""
+    from tests.retention.world import full_candidate
+
+    full_candidate(acme.admin, name="Ada Lovelace", email="ada@mail.test")
+    reached: set[str] = set()
+
+    class LinkedCalls(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": bearer}
+
+        def after_call(self, response, case):
+            super().after_call(response, case)
+            if 200 <= response.status_code < 300 and "{" in case.operation.path:
+                reached.add(f"{case.method} {case.operation.path}")
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, headers=bearer, recorder=self.recorder)
+
+    LinkedCalls.run(
+        settings=settings(
+            max_examples=150,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    assert len(reached) >= MIN_OBJECT_OPERATIONS_REACHED, sorted(reached)
