@@ -41,7 +41,7 @@ from ai_analysis.models import (
     TranscriptTurn,
     next_step,
 )
-from ai_analysis.providers import provider_for
+from ai_analysis.providers import provider_for_analysis
 from ai_analysis.providers.base import CallRecord, ProviderError
 from ai_analysis.structuring import pair_questions_and_answers
 from ai_analysis.types import CriterionSpec, EvidenceDraft, QAPair, ScoreDraft, Turn
@@ -204,7 +204,7 @@ def _merge(analysis: Analysis, calls: list) -> None:
 
 
 def _transcribe(analysis: Analysis, calls: list) -> None:
-    provider = provider_for(analysis.organization)
+    provider = provider_for_analysis(analysis)
     # The hiring's interview language ("auto", "en", "sv"); hiring adds the field, "auto" until it exists.
     language = getattr(analysis.interview.candidate.hiring, "interview_language", "auto")
     with _local_copy(analysis.recording.merged) as path:
@@ -300,7 +300,7 @@ def criteria_of(analysis: Analysis) -> tuple[list[CriterionSpec], dict]:
 
 
 def _score(analysis: Analysis, calls: list) -> None:
-    provider = provider_for(analysis.organization)
+    provider = provider_for_analysis(analysis)
     turns = redacted_turns(analysis)
     pairs = pairs_of(analysis, turns)
     specs, criteria = criteria_of(analysis)
@@ -357,7 +357,7 @@ def drafts_of(analysis: Analysis) -> list[ScoreDraft]:
 
 
 def _feedback(analysis: Analysis, calls: list) -> None:
-    provider = provider_for(analysis.organization)
+    provider = provider_for_analysis(analysis)
     turns = redacted_turns(analysis)
     specs, _criteria = criteria_of(analysis)
     drafts = drafts_of(analysis)

@@ -41,3 +41,14 @@ def openai_provider_settings(settings):
     with FakeOpenAIServer() as server:
         settings.OPENAI_BASE_URL = server.base_url
         yield server
+
+
+def started_with_current_provider(analysis):
+    """Record on ``analysis`` the provider its organization uses now, as starting it would (AI-8): later steps use
+    the provider an analysis was started with (``provider_for_analysis``), not whichever is configured then."""
+    from ai_analysis.providers import provider_for
+
+    provider = provider_for(analysis.organization)
+    analysis.provider, analysis.model = provider.name, provider.model
+    analysis.save(update_fields=["provider", "model"])
+    return analysis

@@ -10,7 +10,7 @@ from ai_analysis.models import STEP_ORDER, AICall, Analysis, AnalysisStep, Step,
 from consent.models import ConsentRequest
 from interview_analyzer import steps
 from tests.ai_analysis.openai_server import Reply, chat_completion, error_body
-from tests.ai_analysis.step_world import openai_provider_settings, transcribed_analysis
+from tests.ai_analysis.step_world import openai_provider_settings, started_with_current_provider, transcribed_analysis
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,11 @@ def analysis(acme, invite, accept):
 
 
 @pytest.fixture
-def server(settings):
+def server(settings, analysis):
+    """The OpenAI provider on a fake server, and ``analysis`` recorded as started with it."""
     settings.AI_PROVIDER = "openai"
     with openai_provider_settings(settings) as running:
+        started_with_current_provider(analysis)
         yield running
 
 

@@ -10,7 +10,7 @@ from ai_analysis.providers.base import ProviderError
 from ai_analysis.providers.local import LocalProvider
 from ai_analysis.providers.openai_provider import OpenAIProvider
 from tests.ai_analysis.openai_server import API_KEY, Reply, chat_completion
-from tests.ai_analysis.step_world import openai_provider_settings, transcribed_analysis
+from tests.ai_analysis.step_world import openai_provider_settings, started_with_current_provider, transcribed_analysis
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,7 @@ def test_the_pipeline_scores_with_the_organizations_provider(acme, invite, accep
     analysis, criterion = transcribed_analysis(acme, invite, accept)
     answer = {"score": 4, "rationale": "Added an index.", "evidence": [{"turn_index": 1, "quote": "composite index"}]}
     with openai_provider_settings(settings) as server:
+        started_with_current_provider(analysis)
         server.push(Reply(chat_completion({"criteria": {criterion.public_id: answer}})))
         assert pipeline.run_step(analysis.public_id, Step.SCORE)
         assert [request.path for request in server.requests] == ["/v1/chat/completions"]

@@ -12,7 +12,7 @@ from fairness import services
 from fairness.models import SelfIdentification, SelfIdentificationCategory
 from interview_analyzer.roles import Role
 from tests.ai_analysis.openai_server import Reply, chat_completion
-from tests.ai_analysis.step_world import openai_provider_settings, transcribed_analysis
+from tests.ai_analysis.step_world import openai_provider_settings, started_with_current_provider, transcribed_analysis
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,7 @@ def test_the_ai_providers_input_contains_none_of_the_answers(acme, invite, accep
     category, option = self_identify(acme, analysis.interview.candidate)
     answer = {"score": 4, "rationale": "Added an index.", "evidence": [{"turn_index": 1, "quote": "composite index"}]}
     with openai_provider_settings(settings) as server:
+        started_with_current_provider(analysis)
         server.push(
             Reply(chat_completion({"criteria": {criterion.public_id: answer}})),
             Reply(chat_completion("Database design: designed the orders schema.")),
