@@ -251,6 +251,29 @@ class OrgSeed:
         self.hirings = 0
         self.candidates = 0
 
+    @classmethod
+    def existing(cls, name: str) -> "OrgSeed":
+        """The organization ``name`` as an earlier run seeded it (``--reuse-db``): its people and its counts. The
+        passwords were random and are gone, so the pages sign in with a session created in the database."""
+        from django.contrib.auth.models import Permission
+
+        from accounts.models import Membership, Organization
+        from hiring.models import Candidate, Hiring
+        from interview_analyzer.roles import Role
+
+        self = cls.__new__(cls)
+        self.organization = Organization.objects.get(name=name)
+        members = Membership.objects.filter(organization=self.organization).select_related("user").order_by("pk")
+        self.admin = members.filter(role=Role.ADMIN).first()
+        self.recruiter = members.filter(role=Role.RECRUITER).first()
+        self.manager = members.filter(role=Role.HIRING_MANAGER).first()
+        self.interviewers = list(members.filter(role=Role.INTERVIEWER))
+        self.passwords = {}
+        self.view_hiring = Permission.objects.get(codename="view_hiring", content_type__app_label="hiring")
+        self.hirings = Hiring.objects.for_operators().filter(organization=self.organization).count()
+        self.candidates = Candidate.objects.for_operators().filter(organization=self.organization).count()
+        return self
+
     def add_data(self, hirings: int, candidates: int, rng: random.Random) -> dict:
         """Add ``hirings`` hirings (3 criteria each) and ``candidates`` candidates spread over them, with interviews
         and decisions. The hiring manager owns one hiring in ten and is granted one in ten more (ORG-4)."""
@@ -791,7 +814,12 @@ def run_phase(title: str, orgs: dict, env: dict, tmp: Path, args, rng: random.Ra
         }
         sessions, how = {}, set()
         for m in (recruiter, manager):
-            sessions[m.pk], method = login_session(server.port, m.user.email, measured.passwords[m.user.email])
+            password = measured.passwords.get(m.user.email)
+            sessions[m.pk], method = (
+                login_session(server.port, m.user.email, password)
+                if password
+                else (direct_session(m.user.email), "session created in the database (--reuse-db: no password)")
+            )
             how.add(method)
         log(f"  API: access tokens from issue_tokens; pages: session from the {' / '.join(sorted(how))}")
 
@@ -1011,6 +1039,11 @@ def parse_args(argv=None):
     )
     parser.add_argument("--keep-db", action="store_true", help="leave the database in place at the end")
     parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="measure the data already in --database (left by --keep-db or an interrupted run): no drop, no seeding",
+    )
+    parser.add_argument(
         "--database",
         default=DB_NAME,
         help=f"name of the database to drop, create and use (default {DB_NAME}; it is dropped at the start)",
@@ -1060,10 +1093,13 @@ def main(argv=None) -> int:
     database_created = False
     try:
         t0 = time.perf_counter()
-        drop_database()
-        admin_sql(f"CREATE DATABASE {DB_NAME}")
-        database_created = True
-        log(f"  database {DB_NAME} on {HOST}:{PG_PORT} created")
+        if args.reuse_db:
+            log(f"  database {DB_NAME} on {HOST}:{PG_PORT} reused as it is (--reuse-db)")
+        else:
+            drop_database()
+            admin_sql(f"CREATE DATABASE {DB_NAME}")
+            database_created = True
+            log(f"  database {DB_NAME} on {HOST}:{PG_PORT} created")
         manage(env, "migrate", "--noinput")
         if args.settings == "production":
             manage(env, "collectstatic", "--noinput", "-v", "0")
@@ -1078,6 +1114,12 @@ def main(argv=None) -> int:
             version = cursor.fetchone()[0]
         log(f"  PostgreSQL {version}, Django {django.get_version()}; setup {time.perf_counter() - t0:.1f} s")
 
+        if args.reuse_db:
+            orgs = {"measured": OrgSeed.existing("Bench Measured")}
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")  # an interrupted run may have left it unanalyzed
+            results["reused"] = run_phase("phase reused (the data as it is)", orgs, env, tmp, args, rng)
+            return 0
         orgs = {"measured": OrgSeed("Bench Measured", "bench-measured", interviewers=8, login=True)}
         for i in range(1, OTHER_ORGANIZATIONS + 1):
             orgs[f"other{i:02d}"] = OrgSeed(f"Bench Other {i:02d}", f"bench-other-{i:02d}", interviewers=3, login=False)
