@@ -2,16 +2,19 @@
 
 When the row is written, and why no entry is lost: ``record_view`` inserts the row in the request itself, in
 autocommit (the project does not wrap requests in a transaction), before the view returns its response. The row is
-committed before the first byte of the candidate's data leaves the server, including for streamed files and audio,
-whose bodies are produced only after the view has returned. If the insert fails, the view raises, the answer is a
-500 and nothing was shown. A crash after the commit leaves an entry for a view that may not have reached the
-reader, which an access log may over-state but never under-state. The cost of one indexed insert is measured by
-``bench/bench_access_log.py``.
+committed, and flushed to PostgreSQL's WAL, before the first byte of the candidate's data leaves the
+server, including for streamed files and audio, whose bodies are produced only after the view has returned. If the
+insert fails, the view raises, the answer is a 500 and nothing was shown. There is no window between response and
+write: a crash before the commit means the data was not shown; a crash after it leaves the entry, which may then
+over-state what reached the reader but never under-state it. ``bench/bench_access_log.py`` measures the cost.
 
-What counts as one read: a GET that answers with the data. HEAD (headers only) writes nothing; 403 and 404 are
-raised before the call (``member_required``, ``get_visible_or_404``), so they write nothing either. Audio is logged
-once per playback: the request without ``Range`` or with a range starting at byte 0 (what a player sends when it
-starts), not the later range requests of seeking and buffering.
+What counts as one read: a GET of one object that answers with the data. Lists are not logged yet: the server pages
+that list candidates show names and stages to find someone, and opening anything of a candidate is logged; the API
+lists return full rows and are the open item (one row per candidate on a page of 100 is 1,200 parameters, beyond
+SQLite's 999 in one INSERT, which would break the fixed query count of every list). HEAD (headers only) writes
+nothing; 403 and 404 are raised before the call (``member_required``, ``get_visible_or_404``), so they write nothing
+either. Audio is logged once per playback: the request without ``Range`` or with a range starting at byte 0 (what a
+player sends when it starts), not the later range requests of seeking and buffering.
 """
 
 from functools import cache
@@ -103,7 +106,7 @@ def record_view(request, candidate, kind: str, obj=None) -> AccessLogEntry | Non
         return None
     member, key = _actor(request)
     entry = _entry(request, candidate, kind, obj, member, key, client_ip(request))
-    entry.save(force_insert=True)
+    entry.save(force_insert=True)  # one INSERT, committed on its own (autocommit): no BEGIN/COMMIT round trips
     return entry
 
 

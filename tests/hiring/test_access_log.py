@@ -22,7 +22,9 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.services import create_api_key
@@ -227,6 +229,27 @@ def test_the_comparison_logs_each_candidate_it_shows(team, ada, admin_browser):
     entries = AccessLogEntry.objects.for_operators().filter(kind=AccessKind.COMPARISON)
     assert {e.candidate for e in entries} == {ada.candidate, other.candidate}
     assert {e.object_ref for e in entries} == {ada.candidate.hiring.public_id}
+
+
+def test_a_logged_view_costs_one_insert_and_nothing_else(settings, ada, admin_browser, reader_key):
+    """What ``bench/bench_access_log.py`` measures the time of: one INSERT per view, no lookup of its own."""
+    _key, api = reader_key
+    for client, path in (
+        (admin_browser, f"/candidates/{ada.candidate.public_id}/"),
+        (api, f"/api/v1/candidates/{ada.candidate.public_id}/"),
+    ):
+        client.get(path)
+        counted = {}
+        for enabled in (False, True):
+            settings.ACCESS_LOG_ENABLED = enabled
+            caches[settings.RATELIMIT_USE_CACHE].clear()
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            counted[enabled] = [query["sql"] for query in queries.captured_queries]
+        logged = [sql for sql in counted[True] if "hiring_accesslogentry" in sql]
+        assert len(counted[True]) == len(counted[False]) + 1, path
+        assert len(logged) == 1 and logged[0].startswith('INSERT INTO "hiring_accesslogentry"'), path
+        assert not [sql for sql in counted[False] if "hiring_accesslogentry" in sql], path
 
 
 def test_logging_off_writes_nothing(settings, ada, admin_browser):
