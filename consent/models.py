@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
-from hiring.models import Candidate, Hiring
+from hiring.models import Candidate, Hiring, sees_every_hiring
 from interview_analyzer.public_ids import PublicIdField
 from interview_analyzer.tenancy import TenantModel, TenantQuerySet
 
@@ -35,7 +35,11 @@ DISPLAY_LABELS = {**dict(ConsentStatus.choices), EXPIRED: _("Link expired")}
 
 class ConsentRequestQuerySet(TenantQuerySet):
     def restrict_to(self, member):
-        """A member sees the consent of exactly the candidates they may see (ORG-4)."""
+        """A member sees the consent of exactly the candidates they may see (ORG-4). Those who see every hiring see
+        every consent of their organization without a subquery over its candidates (the dashboard's "Consents
+        pending" count was most of its SQL time at 100,000 candidates)."""
+        if sees_every_hiring(member):
+            return self
         return self.filter(candidate__in=Candidate.objects.restrict_to(member).values("pk"))
 
     def with_display_status(self):

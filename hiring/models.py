@@ -22,7 +22,8 @@ from interview_analyzer.tenancy import TenantModel, TenantQuerySet
 VIEW_HIRING = "view_hiring"
 
 
-def _sees_everything(member) -> bool:
+def sees_every_hiring(member) -> bool:
+    """Admins and recruiters see every hiring of their organization, and so everything inside them (ORG-4)."""
     return member.role in (Role.ADMIN, Role.RECRUITER)
 
 
@@ -49,7 +50,7 @@ def hiring_visibility(member, prefix: str = "") -> Q:
 
 class HiringQuerySet(TenantQuerySet):
     def restrict_to(self, member):
-        if _sees_everything(member):
+        if sees_every_hiring(member):
             return self
         return self.filter(hiring_visibility(member))
 
@@ -115,7 +116,7 @@ class WithinHiringQuerySet(TenantQuerySet):
     hiring_path = "hiring__"
 
     def restrict_to(self, member):
-        if _sees_everything(member):
+        if sees_every_hiring(member):
             return self
         return self.filter(hiring_visibility(member, self.hiring_path))
 
