@@ -403,6 +403,10 @@ def test_the_candidates_own_export_lists_who_accessed_their_data_by_role_and_org
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     document = json.loads(archive.read("export.json"))
     accessed = document["accessed_by"]
+    assert (
+        "accessed_by lists each time someone at the organization viewed your data"
+        in archive.read("README.txt").decode()
+    )
     assert accessed["title"] == "Who accessed your data"
     by = sorted((row["what"], row["by"]) for row in accessed["rows"])
     assert by == [
