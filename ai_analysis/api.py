@@ -40,7 +40,10 @@ class ChunkParser(BaseParser):
 
 
 @extend_schema_view(
-    create=extend_schema(request=s.RecordingStartSerializer, responses={201: s.RecordingSerializer}),
+    # 201 when it starts the recording, 200 with the interview's open recording when one exists (found by fuzzing).
+    create=extend_schema(
+        request=s.RecordingStartSerializer, responses={201: s.RecordingSerializer, 200: s.RecordingSerializer}
+    ),
 )
 class RecordingViewSet(CandidateDataReads, mixins.RetrieveModelMixin, TenantViewSet):
     """An interview's recording, received in chunks. Interviewers record the interviews assigned to them."""
