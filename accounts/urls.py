@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import passkeys, views
 
 app_name = "accounts"
 
@@ -27,10 +27,15 @@ legal_urlpatterns = (
     "legal",
 )
 
-# allauth's views that take rate limits (SEC-RL); these paths come before allauth's own in the URL configuration.
+# allauth's views that take rate limits (SEC-RL) or name a passkey (ORG-6); these paths come before allauth's own in
+# the URL configuration.
 allauth_overrides = [
     path("accounts/login/", views.login, name="account_login"),
     path("accounts/signup/", views.signup, name="account_signup"),
     path("accounts/password/reset/", views.password_reset, name="account_reset_password"),
     path("accounts/email/", views.email, name="account_email"),
+    # A passkey by its opaque reference, not allauth's keys/<int:pk>/ (ORG-6): allauth's own routes resolve here, 404.
+    path("accounts/2fa/webauthn/", passkeys.list_passkeys, name="mfa_list_webauthn"),
+    path("accounts/2fa/webauthn/keys/<str:ref>/edit/", passkeys.edit_passkey, name="mfa_edit_webauthn"),
+    path("accounts/2fa/webauthn/keys/<str:ref>/remove/", passkeys.remove_passkey, name="mfa_remove_webauthn"),
 ]

@@ -1,6 +1,7 @@
 """Two-factor authentication in a real browser (MFA-1): an admin requires MFA for every member and is sent to
 enrolment at once; they add a passkey through Chromium's virtual authenticator (WebAuthn over CDP, a real
-credential created and verified by allauth's fido2 server, no mock), and sign in again with it. A recruiter sets up
+credential created and verified by allauth's fido2 server, no mock), sign in again with it, and remove it through the
+passkey list's link, which names it by reference (ORG-6), once the policy no longer needs it. A recruiter sets up
 an authenticator app from the secret the page shows. Pages are captured for a person to look at."""
 
 import base64
@@ -126,6 +127,38 @@ def test_admin_requires_mfa_enrols_a_passkey_and_signs_in_with_it(live_server, b
     assert (AuditEvent.Action.MFA_POLICY_CHANGED, None) in actions
     assert (AuditEvent.Action.MFA_ENROLLED, "webauthn") in actions
     assert (AuditEvent.Action.MFA_ENROLLED, "recovery_codes") in actions
+
+    # The passkey list links the passkey by its reference, never its database id (ORG-6). Removing the only one is
+    # refused while the organization requires MFA; once it does not, the link removes it, and the trail says so.
+    page.goto(f"{base}/accounts/2fa/webauthn/")
+    expect(page.get_by_role("heading", name="Passkeys")).to_be_visible()
+    links = [page.get_by_role("link", name=name, exact=True).get_attribute("href") for name in ("Edit", "Remove")]
+    assert all(re.fullmatch(r"/accounts/2fa/webauthn/keys/[A-Za-z0-9_-]{22}/(edit|remove)/", link) for link in links)
+    assert not re.search(r"/keys/\d+/", page.content())  # pages by distinctive pk: tests/accounts/test_mfa_passkey_refs
+    page.screenshot(path=str(SCREENSHOTS / "mfa-passkey-list.png"), full_page=True)
+    page.get_by_role("link", name="Remove").click()
+    page.wait_for_url(re.compile(r".*/accounts/reauthenticate/.*"))  # a change to two-factor methods: confirm first
+    page.get_by_role("link", name="Use a security key").click()  # with the passkey itself
+    page.wait_for_url(re.compile(r".*/accounts/2fa/webauthn/reauthenticate/.*"))
+    page.get_by_role("button", name="Use a security key").click()
+    page.wait_for_url(re.compile(r".*/accounts/2fa/webauthn/keys/[A-Za-z0-9_-]{22}/remove/"))
+    page.screenshot(path=str(SCREENSHOTS / "mfa-passkey-remove.png"), full_page=True)
+    page.get_by_role("button", name="Remove").click()
+    expect(page.get_by_text("add another authenticator app or passkey before removing this one")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "mfa-passkey-remove-refused.png"), full_page=True)
+    assert Authenticator.objects.filter(pk=passkey.pk).exists()
+    page.goto(f"{base}/settings/security/")
+    page.get_by_label("MFA not required").check()
+    page.get_by_role("button", name="Save").click()
+    page.goto(f"{base}/accounts/2fa/webauthn/")
+    page.get_by_role("link", name="Remove").click()
+    page.get_by_role("button", name="Remove").click()
+    page.wait_for_url(f"{base}/accounts/2fa/webauthn/")
+    expect(page.get_by_text("No passkeys have been added.")).to_be_visible()
+    assert not Authenticator.objects.filter(user=acme_admin.user).exists()
+    removed = AuditEvent.objects.filter(organization=acme_admin.organization, action=AuditEvent.Action.MFA_REMOVED)
+    assert sorted(removed.values_list("details__method", flat=True)) == ["recovery_codes", "webauthn"]
+    assert errors == [], errors
 
 
 def test_recruiter_sets_up_an_authenticator_app_from_the_page(live_server, page, acme_admin):

@@ -4,8 +4,8 @@
 shared fixture builders: hirings, criteria with a question, a consenting candidate with a CV, an interview with a
 recording, its analysis, turns, scores, feedback and a scorecard, a decision, a retention clock with an expiry
 warning, an ATS connector with its key and external ids, a webhook endpoint with a delivery, a pending invitation,
-API keys, a deletion record, the organization's own AI endpoint with an evaluation (BYO-1) and its self-identification
-categories (FAIR-1).
+API keys, a deletion record, the organization's own AI endpoint with an evaluation (BYO-1), its self-identification
+categories (FAIR-1) and a passkey of its admin (MFA-1: the passkey list shows a real one, linked by reference, ORG-6).
 ``object_id_for(endpoint, organization)`` picks, for an endpoint with a public-id segment,
 the tenant's object of the kind that endpoint takes.
 """
@@ -156,6 +156,11 @@ def build_tenant(org, *, tag: str, step=contextlib.nullcontext) -> Tenant:
         status="done",
     )
 
+    # The admin's passkey (MFA-1), as allauth's registration stores it: its pages name it by reference (ORG-6).
+    from tests.accounts.soft_authenticator import stored_passkey
+
+    stored_passkey(org.admin.user, f"Passkey {tag}")
+
     raw_keys = {"ats": ats_raw}
     for name, scopes in {"read": ["read"], "write": ["write"], "all": ["read", "write", "ats"]}.items():
         raw_keys[name] = create_api_key(actor=org.admin, name=f"{name} key", scopes=scopes, allowed_cidrs=[])[1]
@@ -165,7 +170,14 @@ def build_tenant(org, *, tag: str, step=contextlib.nullcontext) -> Tenant:
         raw_keys=raw_keys,
         external_hiring_id=external_hiring.external_id,
         external_candidate_id=external_candidate.external_id,
-        secrets=[*person.secrets, f"Hiring {tag}", f"Criterion {tag}", f"Second {tag}", f"sk-own-model-{tag}"],
+        secrets=[
+            *person.secrets,
+            f"Hiring {tag}",
+            f"Criterion {tag}",
+            f"Second {tag}",
+            f"sk-own-model-{tag}",
+            f"Passkey {tag}",
+        ],
     )
 
 
