@@ -18,7 +18,12 @@
  * ai_analysis/speech (CHANNEL_SPEAKERS), so the pipeline tells the speakers apart by channel energy. MediaRecorder
  * records that stream (Opus in WebM keeps both channels). Without meeting audio the microphone is recorded alone, as
  * before (mono: speakers by pauses). A cancelled picker, a share without sound, or a share ended mid-recording (the
- * mic goes on; channel 1 falls silent) each say so in words. The page's translated messages come in data-msg-*.
+ * mic goes on; channel 1 falls silent) each say so in words.
+ *
+ * Words (issue 14, recruiter pages in the user's language): every sentence, state and button label this script shows
+ * comes translated from the template, the meeting-audio ones in data-msg-* attributes on #recorder, the others in the
+ * JSON block #recorder-messages ({key: text} or, for a count, {key: [one, other]}). Counts, seconds and part numbers
+ * are "%(name)s" placeholders filled in here. The two forms suit both languages of the product (en, sv: n == 1).
  *
  * Stop: the recorder stops, the queue drains, then POST /recordings/<id>/complete/ {chunk_count} starts the analysis
  * and the page moves to the analysis page. A 403 with code "consent_required" stops everything: nothing is stored
@@ -38,11 +43,29 @@
   var INTERVIEW = root.dataset.interview;
   var ANALYSIS_URL = root.dataset.analysisUrl;
   var MIME = "audio/webm;codecs=opus";
-  var MESSAGES = root.dataset; // translated sentences from the template: data-msg-meeting-added → msgMeetingAdded
+  var TEXTS = root.dataset; // data-msg-meeting-added → msgMeetingAdded
+  var block = document.getElementById("recorder-messages");
+  var WORDS = block ? JSON.parse(block.textContent) : {};
 
-  function msg(key, fallback) {
-    var text = MESSAGES["msg" + key];
-    return text || fallback;
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && values[name] !== undefined ? String(values[name]) : whole;
+    });
+  }
+
+  /* A translated sentence by key; values fill its %(name)s placeholders. A missing key shows the key itself, which
+     tests/ai_analysis/test_js_translations.py keeps from happening. */
+  function msg(key, values) {
+    var text = TEXTS["msg" + key] || WORDS[key];
+    if (typeof text !== "string") return key;
+    return fill(text, values);
+  }
+
+  /* The singular or plural form for the count n (available as %(n)s). */
+  function plural(key, n, values) {
+    var forms = WORDS[key];
+    if (!Array.isArray(forms)) return key;
+    return fill(forms[n === 1 ? 0 : 1], Object.assign({ n: n }, values || {}));
   }
 
   function el(role) { return document.querySelector('[data-role="' + role + '"]'); }
@@ -61,6 +84,7 @@
   var queue = []; // {index, blob, saved}, in index order; saved: the local copy's promise, or null
   var sent = 0;
   var failures = 0;
+  var interrupted = false; // a part waited for the connection: say so when it is back, even after "Retry now"
   var pumping = false;
   var retryTimer = null;
   var fatal = null;
@@ -119,7 +143,7 @@
   function render() {
     ui.sent.textContent = String(sent);
     ui.waiting.textContent = String(queue.length);
-    ui.connection.textContent = navigator.onLine ? "Online" : "Offline: parts are kept on this device";
+    ui.connection.textContent = navigator.onLine ? msg("Online") : msg("Offline");
     ui.retry.hidden = !(retryTimer || (fatal && fatal.retryable));
   }
 
@@ -187,12 +211,12 @@
 
   function refusal(response, payload) {
     if (response.status === 403 && payload.code === "consent_required") {
-      return { message: "The candidate's consent is not recorded (or was withdrawn): nothing more is sent or stored.", retryable: false };
+      return { message: msg("ConsentRequired"), retryable: false };
     }
     if (response.status === 401 || response.status === 403) {
-      return { message: "You seem to be signed out. Sign in again in another tab, then press Retry now: the parts are kept here.", retryable: true };
+      return { message: msg("SignedOut"), retryable: true };
     }
-    return { message: detail(payload, "The server refused the recording (" + response.status + ")."), retryable: false };
+    return { message: detail(payload, msg("Refused", { status: response.status })), retryable: false };
   }
 
   /* On load: what does the server already hold? Send what only this device has, and number new parts after it. */
@@ -215,12 +239,12 @@
           });
           sent = held.length;
           if (held.length || missing.length) {
-            var text = held.length + " part" + (held.length === 1 ? "" : "s") + " from an earlier session " +
-              (held.length === 1 ? "is" : "are") + " on the server";
-            if (missing.length) text += "; " + missing.length + " more from this device are being sent now";
-            setStatus(text + ". A new recording continues after them; press Stop and analyse to finish.", "info");
+            var text = [plural("ResumeHeld", held.length)];
+            if (missing.length) text.push(plural("ResumeMissing", missing.length));
+            text.push(msg("ResumeNext"));
+            setStatus(text.join(" "), "info");
             resumed = true;
-            ui.start.textContent = "Continue recording";
+            ui.start.textContent = msg("ContinueRecording");
             ui.stop.hidden = false;
           }
           render();
@@ -228,7 +252,7 @@
         });
       });
     }).catch(function () {
-      setStatus("Could not reach the server to check earlier parts; it is tried again when you start.", "warn");
+      setStatus(msg("ResumeUnreachable"), "warn");
     });
   }
 
@@ -259,7 +283,7 @@
           return { retry: failures < 3 }; // damaged on the way: send it again a few times
         }
         if (response.status === 409) {
-          return { fatal: { message: "Part " + item.index + " is already on the server with other audio (another tab or device recording the same interview?). Nothing was overwritten.", retryable: false } };
+          return { fatal: { message: msg("PartConflict", { index: item.index }), retryable: false } };
         }
         return { fatal: refusal(response, payload) };
       });
@@ -270,13 +294,14 @@
 
   function scheduleRetry(waitMs) {
     failures += 1;
+    interrupted = true;
     var backoff = Math.min(MAX_BACKOFF_MS, 1000 * Math.pow(2, failures - 1));
     var delay = Math.max(waitMs || 0, backoff) + Math.floor(Math.random() * 250);
     clearTimeout(retryTimer);
     retryTimer = setTimeout(function () { retryTimer = null; pump(); }, delay);
-    setStatus("Connection problem: " + queue.length + " part" + (queue.length === 1 ? "" : "s") +
-      " waiting on this device. Next try in " + Math.ceil(delay / 1000) + " s" +
-      (mode === "recording" ? "; the recording goes on." : "."), "warn");
+    var seconds = { seconds: Math.ceil(delay / 1000) };
+    setStatus(mode === "recording" ? plural("RetryLaterRecording", queue.length, seconds)
+      : plural("RetryLater", queue.length, seconds), "warn");
     render();
   }
 
@@ -292,14 +317,15 @@
       if (result.ok) {
         queue.shift();
         sent += 1;
-        if (failures) {
+        if (failures || interrupted) {
           failures = 0;
-          setStatus(mode === "recording" ? "Connection is back: recording, all parts caught up." : "Connection is back.", "ok");
+          interrupted = false;
+          setStatus(mode === "recording" ? msg("BackRecording") : msg("Back"), "ok");
         }
         if (item.saved) item.saved.then(function () { store.remove(recordingId, item.index); });
         showFileProgress();
         if (resumed && mode === "idle" && !queue.length) {
-          setStatus("All " + sent + " parts are on the server. Continue recording, or press Stop and analyse to finish.", "ok");
+          setStatus(plural("AllHeld", sent), "ok");
         }
         render();
         pump();
@@ -333,7 +359,7 @@
 
   function fail(problem) {
     fatal = problem;
-    setState("Stopped", "danger");
+    setState(msg("StateStopped"), "danger");
     setStatus(problem.message, "error");
     if (!problem.retryable) stopCapture();
     settle();
@@ -348,30 +374,30 @@
   }
 
   function networkProblem() {
-    return { message: "The server cannot be reached. Check the connection, then press Retry now.", retryable: true };
+    return { message: msg("Unreachable"), retryable: true };
   }
 
   // --- Finishing: the server closes the recording and starts the analysis -----------------------------------------
 
   function complete() {
     if (nextIndex === 0) {
-      setStatus("Nothing was recorded yet.", "warn");
+      setStatus(msg("NothingRecorded"), "warn");
       return Promise.resolve();
     }
-    setStatus("All parts are on the server. Starting the analysis…", "info");
+    setStatus(msg("Starting"), "info");
     return api("POST", "recordings/" + recordingId + "/complete/", JSON.stringify({ chunk_count: nextIndex }), {
       "Content-Type": "application/json"
     }).then(function (response) {
       return json(response).then(function (payload) {
         if (response.status === 202 && payload.id) {
           mode = "done";
-          setState("Sent", "ok");
-          setStatus("Recording complete. Opening the analysis…", "ok");
+          setState(msg("StateSent"), "ok");
+          setStatus(msg("Complete"), "ok");
           window.location.assign(ANALYSIS_URL.replace("ana_0000000000000000000000", payload.id));
           return;
         }
         if (payload.missing && payload.missing.length) {
-          throw { message: "The server is missing part(s) " + payload.missing.join(", ") + " and this device no longer has them. Upload the recording as a file instead.", retryable: false };
+          throw { message: plural("Missing", payload.missing.length, { parts: payload.missing.join(", ") }), retryable: false };
         }
         throw refusal(response, payload);
       });
@@ -383,8 +409,8 @@
     ui.pause.hidden = true;
     ui.stop.disabled = true;
     ui.start.hidden = true;
-    setState("Sending", "info");
-    if (queue.length) setStatus("Sending the last " + queue.length + " part(s)… keep this page open.", "info");
+    setState(msg("StateSending"), "info");
+    if (queue.length) setStatus(plural("SendingLast", queue.length), "info");
     return ensureRecording()
       .then(drained)
       .then(complete)
@@ -407,8 +433,8 @@
 
   function showSources() {
     ui.sources.textContent = meeting
-      ? msg("SourcesBoth", "Microphone and meeting audio")
-      : msg("SourcesMic", "Microphone only");
+      ? msg("SourcesBoth")
+      : msg("SourcesMic");
     ui.meeting.hidden = !meeting;
     var idle = mode === "idle";
     ui.share.hidden = !!meeting || !idle;
@@ -421,11 +447,11 @@
 
   function addMeeting() {
     if (!navigator.mediaDevices || !navigator.mediaDevices.getDisplayMedia) {
-      setStatus(msg("MeetingUnsupported", "This browser cannot share a tab's audio. Record with the microphone only, or upload the call's recording file afterwards."), "warn");
+      setStatus(msg("MeetingUnsupported"), "warn");
       return;
     }
     ui.share.disabled = true;
-    setStatus(msg("MeetingAsk", "In the browser's window, choose the meeting's tab or window and turn on sharing its audio."), "info");
+    setStatus(msg("MeetingAsk"), "info");
     // Chromium hints: offer tabs first, with their audio; do not offer this very tab.
     navigator.mediaDevices.getDisplayMedia({
       audio: true, video: true, preferCurrentTab: false, selfBrowserSurface: "exclude", systemAudio: "include"
@@ -435,7 +461,7 @@
       var tracks = shared.getAudioTracks();
       if (!tracks.length) {
         stopTracks(shared);
-        setStatus(msg("MeetingNoAudio", "The shared tab or window has no sound, so nothing was added. Share again and turn on “Share tab audio” (for a window: “Share system audio”), or record with the microphone only."), "warn");
+        setStatus(msg("MeetingNoAudio"), "warn");
         return;
       }
       if (mode !== "idle") { // recording started while the picker was open: this session stays as it began
@@ -445,13 +471,13 @@
       meeting = shared;
       tracks[0].addEventListener("ended", meetingEnded);
       showSources();
-      setStatus(msg("MeetingAdded", "Meeting audio added: the candidate is recorded on its own channel, your microphone on the other. Press Start recording when the candidate is ready."), "ok");
+      setStatus(msg("MeetingAdded"), "ok");
     }, function (problem) {
       ui.share.disabled = false;
       if (problem && problem.name === "NotAllowedError") {
-        setStatus(msg("MeetingCancelled", "Meeting audio was not added: sharing was cancelled. The recorder uses your microphone only."), "warn");
+        setStatus(msg("MeetingCancelled"), "warn");
       } else {
-        setStatus(msg("MeetingFailed", "Meeting audio could not be added. The recorder uses your microphone only.") +
+        setStatus(msg("MeetingFailed") +
           (problem && problem.name ? " (" + problem.name + ")" : ""), "warn");
       }
     });
@@ -461,7 +487,7 @@
     stopTracks(meeting);
     meeting = null;
     showSources();
-    setStatus(msg("MeetingRemoved", "Meeting audio removed. The recorder uses your microphone only."), "info");
+    setStatus(msg("MeetingRemoved"), "info");
   }
 
   /* The share ended (the browser's "Stop sharing", the tab closed). While recording, the merged stream goes on:
@@ -475,11 +501,11 @@
     if (ui.meetingLevel) ui.meetingLevel.style.transform = "scaleX(0)";
     if (live) {
       ui.meeting.hidden = true;
-      ui.sources.textContent = msg("SourcesEnded", "Microphone (meeting audio ended)");
-      setStatus(msg("MeetingEndedRecording", "The meeting audio is no longer shared. The recording goes on with your microphone only."), "warn");
+      ui.sources.textContent = msg("SourcesEnded");
+      setStatus(msg("MeetingEndedRecording"), "warn");
     } else {
       showSources();
-      setStatus(msg("MeetingEndedIdle", "The meeting audio is no longer shared. The recorder uses your microphone only."), "warn");
+      setStatus(msg("MeetingEndedIdle"), "warn");
     }
   }
 
@@ -531,7 +557,7 @@
         if (level > 0.02) silentSince = 0;
         else if (!silentSince) silentSince = Date.now();
         else if (Date.now() - silentSince > 10000 && !retryTimer && !fatal) {
-          setStatus("We hear nothing for 10 seconds. Is the right microphone selected and unmuted?", "warn");
+          setStatus(msg("Silence"), "warn");
         }
       }
       frame = requestAnimationFrame(draw);
@@ -541,16 +567,16 @@
 
   function start() {
     if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      setStatus("This browser cannot record audio. Use a current Chrome, Edge or Firefox, or upload a file.", "error");
+      setStatus(msg("NoRecorder"), "error");
       return;
     }
     if (!window.crypto || !crypto.subtle) {
-      setStatus("Recording needs a secure (https) connection.", "error");
+      setStatus(msg("RecordingNeedsHttps"), "error");
       return;
     }
     ui.start.disabled = true;
     ui.share.disabled = ui.unshare.disabled = true;
-    setStatus("Waiting for the microphone…", "info");
+    setStatus(msg("WaitingMicrophone"), "info");
     ensureRecording()
       .then(function () {
         return navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });
@@ -589,7 +615,7 @@
         ui.upload.disabled = true;
         ui.file.disabled = true;
         showSources();
-        setState("Recording", "live");
+        setState(msg("StateRecording"), "live");
         ui.dot.classList.add("rec-dot-live");
         setStatus(recordingStatus(), "ok");
       })
@@ -597,9 +623,9 @@
         ui.start.disabled = false;
         ui.share.disabled = ui.unshare.disabled = false;
         if (problem && problem.name === "NotAllowedError") {
-          setStatus("The browser was not allowed to use the microphone. Allow it in the address bar, then try again.", "error");
+          setStatus(msg("MicrophoneRefused"), "error");
         } else if (problem && problem.name === "NotFoundError") {
-          setStatus("No microphone was found. Connect one, or upload a recording file.", "error");
+          setStatus(msg("NoMicrophone"), "error");
         } else {
           fail(problem && problem.message ? problem : networkProblem());
         }
@@ -613,24 +639,23 @@
       elapsedMs += Date.now() - runningSince;
       runningSince = 0;
       mode = "paused";
-      ui.pause.textContent = "Resume";
-      setState("Paused", "info");
+      ui.pause.textContent = msg("Resume");
+      setState(msg("StatePaused"), "info");
       ui.dot.classList.remove("rec-dot-live");
-      setStatus("Paused. Nothing is recorded until you resume.", "info");
+      setStatus(msg("Paused"), "info");
     } else if (mode === "paused") {
       mediaRecorder.resume();
       runningSince = Date.now();
       mode = "recording";
-      ui.pause.textContent = "Pause";
-      setState("Recording", "live");
+      ui.pause.textContent = msg("Pause");
+      setState(msg("StateRecording"), "live");
       ui.dot.classList.add("rec-dot-live");
       setStatus(recordingStatus(), "ok");
     }
   }
 
   function recordingStatus() {
-    if (meeting) return msg("RecordingBoth", "Recording your microphone and the meeting audio, each on its own channel. Audio is sent every 5 seconds.");
-    return "Recording. Audio is sent every 5 seconds.";
+    return meeting ? msg("RecordingBoth") : msg("RecordingMicrophone");
   }
 
   function stopCapture() {
@@ -672,23 +697,23 @@
     var done = fileParts - queue.filter(function (item) { return item.index >= fileFirstIndex; }).length;
     ui.progress.value = Math.round((done / fileParts) * 100);
     ui.progress.textContent = ui.progress.value + "%";
-    setStatus("Uploading the file: " + done + " of " + fileParts + " part" + (fileParts === 1 ? "" : "s") + " sent.", "info");
+    setStatus(plural("FileProgress", fileParts, { done: done }), "info");
   }
 
   function uploadFile(event) {
     event.preventDefault();
     var file = ui.file.files && ui.file.files[0];
     if (!file) {
-      setStatus("Choose a recording file first.", "warn");
+      setStatus(msg("ChooseFile"), "warn");
       ui.file.focus();
       return;
     }
     if (!file.size) {
-      setStatus("That file is empty.", "error");
+      setStatus(msg("EmptyFile"), "error");
       return;
     }
     if (!window.crypto || !crypto.subtle) {
-      setStatus("Uploading needs a secure (https) connection.", "error");
+      setStatus(msg("UploadNeedsHttps"), "error");
       return;
     }
     mode = "uploading-file";
@@ -701,7 +726,7 @@
     ui.file.disabled = true;
     ui.start.disabled = true;
     ui.progress.hidden = false;
-    setState("Uploading", "info");
+    setState(msg("StateUploading"), "info");
     ensureRecording().then(function () {
       fileFirstIndex = nextIndex;
       fileParts = Math.ceil(file.size / FILE_CHUNK);
