@@ -8,7 +8,8 @@ through ``visible_to(member)``.
   everything the member may review (not over the rows shown); and the analyses that failed, to retry or replace.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from ai_analysis import recordings
@@ -32,6 +33,16 @@ def interview_recording(request, interview) -> dict:
     }
 
 
+class _Count(Subquery):
+    """``COUNT(*)`` of a queryset as a scalar subquery: PostgreSQL computes it once for the whole query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        super().__init__(queryset.order_by().values("pk"))
+
+
 def drafts_awaiting_review(member):
     """Finished analyses with at least one draft score or feedback item, visible to the member (AI-3)."""
     draft_scores = Score.objects.filter(analysis=OuterRef("pk"), status=Review.DRAFT)
@@ -47,20 +58,29 @@ def review_queue(request, obj=None) -> dict | None:
     member = request.member
     if not member.has_role(Role.HIRING_MANAGER):
         return None
+    # Two queries: each list carries its total as a scalar subquery (no row means none at all), and the draft
+    # scores are counted for the rows shown only, not joined for every analysis waiting before the sort.
     waiting = drafts_awaiting_review(member)
-    rows = (
+    draft_scores = (
+        Score.objects.filter(analysis=OuterRef("pk"), status=Review.DRAFT)
+        .order_by()
+        .values("analysis")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = list(
         waiting.select_related("interview__candidate__hiring")
-        .annotate(draft_count=Count("scores", filter=Q(scores__status=Review.DRAFT), distinct=True))
+        .annotate(draft_count=Coalesce(Subquery(draft_scores), 0), total=_Count(waiting))
         .order_by("finished_at", "pk")[:QUEUE_ROWS]
     )
-    failed = (
-        Analysis.objects.visible_to(member)
-        .filter(status=Analysis.Status.FAILED)
-        .select_related("interview__candidate__hiring")
-        .order_by("-finished_at", "-pk")
+    failed = Analysis.objects.visible_to(member).filter(status=Analysis.Status.FAILED)
+    failed_rows = list(
+        failed.select_related("interview__candidate__hiring")
+        .annotate(total=_Count(failed))
+        .order_by("-finished_at", "-pk")[:FAILED_ROWS]
     )
     return {
-        "count": waiting.count(),
+        "count": rows[0].total if rows else 0,
         "rows": [
             {
                 "candidate": analysis.interview.candidate.name,
@@ -72,14 +92,14 @@ def review_queue(request, obj=None) -> dict | None:
             }
             for analysis in rows
         ],
-        "failed_count": failed.count(),
+        "failed_count": failed_rows[0].total if failed_rows else 0,
         "failed": [
             {
                 "candidate": analysis.interview.candidate.name,
                 "hiring": analysis.interview.candidate.hiring.title,
                 "url": reverse("ai_analysis:analysis", args=[analysis.public_id]) + "#recovery",
             }
-            for analysis in failed[:FAILED_ROWS]
+            for analysis in failed_rows
         ],
     }
 

@@ -3,7 +3,7 @@
 (CON-6). Each is a selector over ``visible_to(member)`` and a template of consent's own; ``ConsentConfig.ready``
 registers them."""
 
-from django.db.models import Count, Q
+from django.db.models import IntegerField, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,17 +37,33 @@ def status_cells(request, candidates) -> dict:
     return {consent.candidate_id: {"consent": consent} for consent in consents}
 
 
+class _Count(Subquery):
+    """``COUNT(*)`` of a queryset as a scalar subquery: PostgreSQL computes it once for the whole query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        super().__init__(queryset.order_by().values("pk"))
+
+
 def pending_consents(request, _obj=None) -> dict:
-    """Unanswered requests of the candidates the member may see, the longest waiting first; lapsed links apart."""
+    """Unanswered requests of the candidates the member may see, the longest waiting first; lapsed links apart.
+
+    One query: the oldest rows carry the two totals as scalar subqueries (no row means no pending request at all)."""
     now = timezone.now()
     pending = ConsentRequest.objects.visible_to(request.member).filter(status=ConsentStatus.PENDING)
-    totals = pending.aggregate(
-        waiting=Count("pk", filter=Q(expires_at__gt=now)), lapsed=Count("pk", filter=Q(expires_at__lte=now))
+    oldest = list(
+        pending.select_related("candidate", "hiring")
+        .annotate(
+            total_waiting=_Count(pending.filter(expires_at__gt=now)),
+            total_lapsed=_Count(pending.filter(expires_at__lte=now)),
+        )
+        .order_by("last_sent_at", "pk")[:DASHBOARD_CONSENTS]
     )
-    oldest = pending.select_related("candidate", "hiring").order_by("last_sent_at", "pk")[:DASHBOARD_CONSENTS]
     return {
-        "consents_waiting": totals["waiting"],
-        "consents_lapsed": totals["lapsed"],
+        "consents_waiting": oldest[0].total_waiting if oldest else 0,
+        "consents_lapsed": oldest[0].total_lapsed if oldest else 0,
         "pending_consents": [
             {"consent": consent, "url": reverse("hiring:candidate_detail", args=[consent.candidate.public_id])}
             for consent in oldest

@@ -3,6 +3,7 @@
 period, the per-candidate override (RET-1) and the "Erase candidate" button (RET-6)."""
 
 from django.conf import settings
+from django.db.models import IntegerField, Subquery
 from django.urls import reverse
 
 from interview_analyzer.page_panels import register_panel
@@ -13,20 +14,31 @@ from retention.selectors import clock_of, expiring_soon
 DASHBOARD_EXPIRING = 8
 
 
+class _Count(Subquery):
+    """``COUNT(*)`` of a queryset as a scalar subquery: PostgreSQL computes it once for the whole query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        super().__init__(queryset.order_by().values("pk"))
+
+
 def expiring_panel(request, _obj=None) -> dict:
+    """One query: the soonest clocks, each carrying the total (a range of the (organization, delete_after) index)."""
     expiring = expiring_soon(request.member)
+    clocks = list(expiring.annotate(total=_Count(expiring))[:DASHBOARD_EXPIRING])
     rows = [
         {
             "candidate": clock.candidate,
             "expires_at": clock.delete_after,
             "url": reverse("hiring:candidate_detail", args=[clock.candidate.public_id]),
         }
-        for clock in expiring[:DASHBOARD_EXPIRING]
+        for clock in clocks
     ]
     return {
         "expiring": rows,
-        # Counted only when the list is full: otherwise the rows shown are all of them.
-        "expiring_count": expiring.count() if len(rows) == DASHBOARD_EXPIRING else len(rows),
+        "expiring_count": clocks[0].total if clocks else 0,
         "warning_days": settings.RETENTION_WARNING_DAYS,
     }
 

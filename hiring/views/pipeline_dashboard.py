@@ -10,12 +10,13 @@ and row links and labels are built here once, so the template prints them instea
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.models import Organization
 from hiring.models import Candidate, Hiring, Interview, Stage
 from hiring.organization_health import organization_health
 from hiring.templatetags.hiring_tags import bar_step
@@ -29,6 +30,16 @@ AWAITING_PER_PAGE = 50
 # The stages of a candidate still in the running: "Candidates in progress".
 ACTIVE_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER)
 NEWEST_FIRST = ("-created_at", "-pk")
+
+
+class _Count(Subquery):
+    """``COUNT(*)`` of a queryset as a scalar subquery (0 when it is empty), so that several totals share one query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        super().__init__(queryset.order_by().values("pk"))
 
 
 def _pipeline_row(hiring, counts: dict[str, int], stage_labels: dict[str, str]) -> dict:
@@ -97,24 +108,24 @@ def render_dashboard(request, *, home: bool = False):
         counts[hiring_id][stage] = count
     stage_labels = {value: str(label) for value, label in Stage.choices}
     rows = [_pipeline_row(hiring, counts[hiring.pk], stage_labels) for hiring in shown]
-    hiring_totals = hirings.aggregate(
-        open=Count("pk", filter=Q(status=Hiring.Status.OPEN)),
-        not_closed=Count("pk", filter=~Q(status=Hiring.Status.CLOSED)),
-    )
     # Candidates in progress: those in an active stage, less those in a closed hiring. The first count is a range of
     # the (organization, stage) index, the second walks the few closed hirings; together about 6 ms at 100,000
     # candidates on PostgreSQL, against 13-18 ms for checking every active candidate's hiring for "not closed".
     active = Candidate.objects.visible_to(member).filter(stage__in=ACTIVE_STAGES)
-    in_progress = (
-        active.count() - active.filter(hiring__in=hirings.filter(status=Hiring.Status.CLOSED).values("pk")).count()
-    )
-
     scheduled = Interview.objects.visible_to(member).filter(status=Interview.Status.SCHEDULED)
-    # One pass over the scheduled interviews, split at now. Counting scheduled_at (never null, and in the index)
-    # rather than the primary key lets PostgreSQL answer from the index alone.
-    interview_totals = scheduled.aggregate(
-        upcoming=Count("scheduled_at", filter=Q(scheduled_at__gte=now)),
-        awaiting=Count("scheduled_at", filter=Q(scheduled_at__lt=now)),
+    # Every summary figure in one round trip instead of four: each a scalar subquery counting an index range, read
+    # off the member's organization row. On a busy machine each round trip waits for the scheduler twice.
+    totals = (
+        Organization.objects.filter(pk=member.organization_id)
+        .values(
+            open=_Count(hirings.filter(status=Hiring.Status.OPEN)),
+            not_closed=_Count(not_closed),
+            active=_Count(active),
+            active_in_closed=_Count(active.filter(hiring__in=hirings.filter(status=Hiring.Status.CLOSED).values("pk"))),
+            upcoming=_Count(scheduled.filter(scheduled_at__gte=now)),
+            awaiting=_Count(scheduled.filter(scheduled_at__lt=now)),
+        )
+        .get()
     )
     awaiting = (
         scheduled.filter(scheduled_at__lt=now)
@@ -145,11 +156,11 @@ def render_dashboard(request, *, home: bool = False):
             "awaiting": [_awaiting_row(interview) for interview in awaiting],
             "awaiting_page": awaiting_page,
             "show_all_awaiting": show_all_awaiting,
-            "open_hirings": hiring_totals["open"],
-            "hirings_not_closed": hiring_totals["not_closed"],
-            "in_pipeline": in_progress,
-            "upcoming_count": interview_totals["upcoming"],
-            "awaiting_count": interview_totals["awaiting"],
+            "open_hirings": totals["open"],
+            "hirings_not_closed": totals["not_closed"],
+            "in_pipeline": totals["active"] - totals["active_in_closed"],
+            "upcoming_count": totals["upcoming"],
+            "awaiting_count": totals["awaiting"],
             "stage_choices": Stage.choices,
             "home": home,
             "health": organization_health(member),
