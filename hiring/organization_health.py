@@ -5,11 +5,21 @@ Read through ``visible_to(member)`` like every read; a fixed number of queries w
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 
-from accounts.models import ApiKey, Invitation, Membership
+from accounts.models import ApiKey, Invitation, Membership, Organization
 from interview_analyzer.roles import Role
 from interview_analyzer.storage_quota import storage_used
+
+
+class _Count(Subquery):
+    """``COUNT(*)`` of a queryset as a scalar subquery, so that several totals share one query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        super().__init__(queryset.order_by().values("pk"))
 
 
 def organization_health(member) -> dict | None:
@@ -19,19 +29,25 @@ def organization_health(member) -> dict | None:
         return None
     members = Membership.objects.visible_to(member).active()
     by_role = dict(members.values_list("role").annotate(count=Count("pk")).order_by())
+    # Verified as the permissions read it (ID-6): allauth confirmed the login address. The three totals in one query.
+    verified = EmailAddress.objects.filter(user=OuterRef("user"), email__iexact=OuterRef("user__email"), verified=True)
+    totals = (
+        Organization.objects.filter(pk=member.organization_id)
+        .values(
+            unverified=_Count(members.exclude(Exists(verified))),
+            invitations=_Count(Invitation.objects.visible_to(member).pending()),
+            api_keys=_Count(ApiKey.objects.visible_to(member).active()),
+        )
+        .get()
+    )
     used = storage_used(member.organization_id)
     quota = settings.ORGANIZATION_STORAGE_QUOTA_BYTES
     return {
         "members": sum(by_role.values()),
         "roles": [(label, by_role.get(value, 0)) for value, label in Role.choices],
-        # Verified as the permissions read it (ID-6): allauth confirmed the login address; one query for all.
-        "unverified": members.exclude(
-            Exists(
-                EmailAddress.objects.filter(user=OuterRef("user"), email__iexact=OuterRef("user__email"), verified=True)
-            )
-        ).count(),
-        "invitations": Invitation.objects.visible_to(member).pending().count(),
-        "api_keys": ApiKey.objects.visible_to(member).active().count(),
+        "unverified": totals["unverified"],
+        "invitations": totals["invitations"],
+        "api_keys": totals["api_keys"],
         "storage_used": used,
         "storage_quota": quota,
         "storage_percent": min(100, round(100 * used / quota)) if quota else 0,

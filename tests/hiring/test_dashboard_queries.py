@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -32,10 +33,10 @@ DASHBOARD = reverse("hiring:dashboard")
 HOME = reverse("home")
 # Session, user, membership and verified email before the view; then the dashboard's four (hirings shown, their
 # candidates per stage, every summary figure, the interviews awaiting review), ai_analysis's two (drafts awaiting
-# review, failed analyses: each list with its total), consent's one and retention's one. Admins add the
-# organization's health: the DPA check, members by role, unverified members, invitations, API keys and the storage
-# sums (one per model that stores bytes).
-PINNED = {Role.RECRUITER: 12, Role.HIRING_MANAGER: 12}
+# review, failed analyses: each list with its total), consent's one and retention's one. Admins add nine: the DPA
+# check, members by role, the health panel's other totals in one query, and the storage sums (one per model that
+# stores bytes).
+PINNED = {Role.RECRUITER: 12, Role.HIRING_MANAGER: 12, Role.ADMIN: 21}
 
 
 def add_data(org, times: int) -> None:
@@ -110,3 +111,28 @@ def test_the_dashboard_runs_the_same_queries_with_more_data(acme, role):
 def test_the_query_count_is_pinned(acme, role):
     add_data(acme, 2)
     assert queries(acme.member(role)) == PINNED[role]
+
+
+def test_the_admins_health_figures_come_from_the_one_query(acme):
+    """The organization's health (OPS-3) reads its totals in one query: they still count every member, the one not
+    verified (ID-6) and every pending invitation, and nothing of another organization's."""
+    add_data(acme, 1)  # two more interviewers and two invitations
+    EmailAddress.objects.filter(user=acme.recruiter.user).update(verified=False)
+    other = MembershipFactory(role=Role.INTERVIEWER)
+    Invitation.objects.create(
+        organization=other.organization,
+        email="elsewhere@mail.test",
+        role=Role.INTERVIEWER,
+        token_hash=secrets.token_hex(32),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    page = Client()
+    page.force_login(acme.admin.user)
+    health = page.get(HOME).content.decode().split('id="health"')[1].split("</section>")[0]
+    for value, label in (
+        (6, "Active members"),
+        (1, "Not verified"),
+        (2, "Invitations waiting"),
+        (0, "Active API keys"),
+    ):
+        assert f'<span class="stat-value">{value}</span><span class="stat-label">{label}</span>' in health, label
