@@ -31,7 +31,13 @@ from ai_analysis.types import (
 )
 from tests.ai_analysis.factories import ScoreFactory
 from tests.ai_analysis.openai_server import Reply, chat_completion
-from tests.ai_analysis.step_world import ANSWER, TURNS, openai_provider_settings, transcribed_analysis
+from tests.ai_analysis.step_world import (
+    ANSWER,
+    TURNS,
+    openai_provider_settings,
+    started_with_current_provider,
+    transcribed_analysis,
+)
 
 REAL = "added a composite index"
 INVENTED = "I rewrote the whole storage engine in Rust"
@@ -203,6 +209,7 @@ def test_both_providers_drafts_go_through_the_same_validation(to_score, openai_s
     )
     for provider in ("local", "openai"):
         settings.AI_PROVIDER = provider
+        started_with_current_provider(analysis)  # as if this analysis had been started with this provider
         analysis.steps.update(status="pending")
         caplog.clear()
         with caplog.at_level(logging.INFO, logger="ai_analysis.draft_checks"):
