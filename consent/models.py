@@ -90,6 +90,8 @@ class ConsentRequest(TenantModel):
             models.Index(fields=["organization", "hiring", "status"]),
             # The dashboard's "consents pending", oldest request first.
             models.Index(fields=["organization", "status", "last_sent_at"], name="consent_org_status_sent_idx"),
+            # Its totals, waiting and lapsed: two ranges of this index, read from the index alone (issue 17).
+            models.Index(fields=["organization", "status", "expires_at"], name="consent_org_status_expires_idx"),
         ]
         constraints = [
             models.CheckConstraint(
