@@ -87,7 +87,7 @@ def seed(candidates: int, prior: int):
     from interview_analyzer.roles import Role
 
     organization = Organization.objects.create(name="Bench Access")
-    user = User.objects.create_user(email="admin@bench-access.test", password="bench-password-123")  # noqa: S106
+    user = User.objects.create_user(email="admin@bench-access.test", password=None)  # signs in by force_login
     user.full_name = "Bench Admin"
     user.save(update_fields=["full_name"])
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
