@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
 from ai_analysis.types import CANDIDATE, INTERVIEWER
-from hiring.models import Candidate, Criterion, Interview
+from hiring.models import Candidate, Criterion, Interview, sees_every_hiring
 from interview_analyzer.candidate_storage import CandidateUploadTo
 from interview_analyzer.public_ids import PublicIdField
 from interview_analyzer.roles import Role
@@ -34,6 +34,8 @@ class InterviewScopedQuerySet(TenantQuerySet):
     interview_path = "interview"
 
     def restrict_to(self, member):
+        if sees_every_hiring(member):  # every interview of the organization: no subquery (the review queue's cost)
+            return self
         visible = Interview.objects.filter(organization_id=member.organization_id).restrict_to(member)
         return self.filter(**{f"{self.interview_path}__in": visible.values("pk")})
 
