@@ -8,7 +8,7 @@ through ``visible_to(member)``.
   everything the member may review (not over the rows shown); and the analyses that failed, to retry or replace.
 """
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -16,6 +16,7 @@ from ai_analysis import recordings
 from ai_analysis.models import Analysis, Feedback, Recording, Review, Score
 from interview_analyzer.page_panels import register_panel
 from interview_analyzer.roles import Role
+from interview_analyzer.tenancy import CountOf
 
 QUEUE_ROWS = 10
 FAILED_ROWS = 5
@@ -31,16 +32,6 @@ def interview_recording(request, interview) -> dict:
         "recording": recording,
         "can_delete": recording is not None and recordings.can_delete(recording, latest),
     }
-
-
-class _Count(Subquery):
-    """``COUNT(*)`` of a queryset as a scalar subquery: PostgreSQL computes it once for the whole query."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
-    output_field = IntegerField()
-
-    def __init__(self, queryset):
-        super().__init__(queryset.order_by().values("pk"))
 
 
 def drafts_awaiting_review(member):
@@ -70,13 +61,13 @@ def review_queue(request, obj=None) -> dict | None:
     )
     rows = list(
         waiting.select_related("interview__candidate__hiring")
-        .annotate(draft_count=Coalesce(Subquery(draft_scores), 0), total=_Count(waiting))
+        .annotate(draft_count=Coalesce(Subquery(draft_scores), 0), total=CountOf(waiting))
         .order_by("finished_at", "pk")[:QUEUE_ROWS]
     )
     failed = Analysis.objects.visible_to(member).filter(status=Analysis.Status.FAILED)
     failed_rows = list(
         failed.select_related("interview__candidate__hiring")
-        .annotate(total=_Count(failed))
+        .annotate(total=CountOf(failed))
         .order_by("-finished_at", "-pk")[:FAILED_ROWS]
     )
     return {

@@ -3,13 +3,13 @@
 (CON-6). Each is a selector over ``visible_to(member)`` and a template of consent's own; ``ConsentConfig.ready``
 registers them."""
 
-from django.db.models import IntegerField, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentRequest, ConsentStatus
 from interview_analyzer.page_panels import register_column, register_panel
+from interview_analyzer.tenancy import CountOf
 
 DASHBOARD_CONSENTS = 8
 
@@ -37,16 +37,6 @@ def status_cells(request, candidates) -> dict:
     return {consent.candidate_id: {"consent": consent} for consent in consents}
 
 
-class _Count(Subquery):
-    """``COUNT(*)`` of a queryset as a scalar subquery: PostgreSQL computes it once for the whole query."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
-    output_field = IntegerField()
-
-    def __init__(self, queryset):
-        super().__init__(queryset.order_by().values("pk"))
-
-
 def pending_consents(request, _obj=None) -> dict:
     """Unanswered requests of the candidates the member may see, the longest waiting first; lapsed links apart.
 
@@ -56,8 +46,8 @@ def pending_consents(request, _obj=None) -> dict:
     oldest = list(
         pending.select_related("candidate", "hiring")
         .annotate(
-            total_waiting=_Count(pending.filter(expires_at__gt=now)),
-            total_lapsed=_Count(pending.filter(expires_at__lte=now)),
+            total_waiting=CountOf(pending.filter(expires_at__gt=now)),
+            total_lapsed=CountOf(pending.filter(expires_at__lte=now)),
         )
         .order_by("last_sent_at", "pk")[:DASHBOARD_CONSENTS]
     )

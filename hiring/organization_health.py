@@ -5,21 +5,12 @@ Read through ``visible_to(member)`` like every read; a fixed number of queries w
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef
 
 from accounts.models import ApiKey, Invitation, Membership, Organization
 from interview_analyzer.roles import Role
 from interview_analyzer.storage_quota import storage_used
-
-
-class _Count(Subquery):
-    """``COUNT(*)`` of a queryset as a scalar subquery, so that several totals share one query."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
-    output_field = IntegerField()
-
-    def __init__(self, queryset):
-        super().__init__(queryset.order_by().values("pk"))
+from interview_analyzer.tenancy import CountOf
 
 
 def organization_health(member) -> dict | None:
@@ -34,9 +25,9 @@ def organization_health(member) -> dict | None:
     totals = (
         Organization.objects.filter(pk=member.organization_id)
         .values(
-            unverified=_Count(members.exclude(Exists(verified))),
-            invitations=_Count(Invitation.objects.visible_to(member).pending()),
-            api_keys=_Count(ApiKey.objects.visible_to(member).active()),
+            unverified=CountOf(members.exclude(Exists(verified))),
+            invitations=CountOf(Invitation.objects.visible_to(member).pending()),
+            api_keys=CountOf(ApiKey.objects.visible_to(member).active()),
         )
         .get()
     )

@@ -52,3 +52,14 @@ def get_visible_or_404(model, member, public_id, *, queryset=None):
         return base.visible_to(member).get(public_id=public_id)
     except model.DoesNotExist:
         raise Http404 from None
+
+
+class CountOf(models.Subquery):
+    """``COUNT(*)`` of a queryset as a scalar subquery (0 when it is empty), so that several totals of a page share one
+    query and a list carries its own total (the dashboard's panels)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = models.IntegerField()
+
+    def __init__(self, queryset):
+        super().__init__(queryset.order_by().values("pk"))

@@ -3,31 +3,21 @@
 period, the per-candidate override (RET-1) and the "Erase candidate" button (RET-6)."""
 
 from django.conf import settings
-from django.db.models import IntegerField, Subquery
 from django.urls import reverse
 
 from interview_analyzer.page_panels import register_panel
 from interview_analyzer.roles import Role
+from interview_analyzer.tenancy import CountOf
 from retention.forms import CandidatePeriodForm
 from retention.selectors import clock_of, expiring_soon
 
 DASHBOARD_EXPIRING = 8
 
 
-class _Count(Subquery):
-    """``COUNT(*)`` of a queryset as a scalar subquery: PostgreSQL computes it once for the whole query."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
-    output_field = IntegerField()
-
-    def __init__(self, queryset):
-        super().__init__(queryset.order_by().values("pk"))
-
-
 def expiring_panel(request, _obj=None) -> dict:
     """One query: the soonest clocks, each carrying the total (a range of the (organization, delete_after) index)."""
     expiring = expiring_soon(request.member)
-    clocks = list(expiring.annotate(total=_Count(expiring))[:DASHBOARD_EXPIRING])
+    clocks = list(expiring.annotate(total=CountOf(expiring))[:DASHBOARD_EXPIRING])
     rows = [
         {
             "candidate": clock.candidate,

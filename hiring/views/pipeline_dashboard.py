@@ -10,7 +10,7 @@ and row links and labels are built here once, so the template prints them instea
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, Subquery
+from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from hiring.organization_health import organization_health
 from hiring.templatetags.hiring_tags import bar_step
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
+from interview_analyzer.tenancy import CountOf
 
 # Rows on the dashboard (the "My interviews" page has its own DASHBOARD_ROWS); each list links to all of it.
 DASHBOARD_HIRINGS = 20
@@ -30,16 +31,6 @@ AWAITING_PER_PAGE = 50
 # The stages of a candidate still in the running: "Candidates in progress".
 ACTIVE_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEW, Stage.OFFER)
 NEWEST_FIRST = ("-created_at", "-pk")
-
-
-class _Count(Subquery):
-    """``COUNT(*)`` of a queryset as a scalar subquery (0 when it is empty), so that several totals share one query."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
-    output_field = IntegerField()
-
-    def __init__(self, queryset):
-        super().__init__(queryset.order_by().values("pk"))
 
 
 def _pipeline_row(hiring, counts: dict[str, int], stage_labels: dict[str, str]) -> dict:
@@ -118,12 +109,14 @@ def render_dashboard(request, *, home: bool = False):
     totals = (
         Organization.objects.filter(pk=member.organization_id)
         .values(
-            open=_Count(hirings.filter(status=Hiring.Status.OPEN)),
-            not_closed=_Count(not_closed),
-            active=_Count(active),
-            active_in_closed=_Count(active.filter(hiring__in=hirings.filter(status=Hiring.Status.CLOSED).values("pk"))),
-            upcoming=_Count(scheduled.filter(scheduled_at__gte=now)),
-            awaiting=_Count(scheduled.filter(scheduled_at__lt=now)),
+            open=CountOf(hirings.filter(status=Hiring.Status.OPEN)),
+            not_closed=CountOf(not_closed),
+            active=CountOf(active),
+            active_in_closed=CountOf(
+                active.filter(hiring__in=hirings.filter(status=Hiring.Status.CLOSED).values("pk"))
+            ),
+            upcoming=CountOf(scheduled.filter(scheduled_at__gte=now)),
+            awaiting=CountOf(scheduled.filter(scheduled_at__lt=now)),
         )
         .get()
     )
