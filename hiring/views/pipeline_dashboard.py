@@ -16,13 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.models import Organization
 from hiring.models import Candidate, Hiring, Interview, Stage
 from hiring.organization_health import organization_health
 from hiring.templatetags.hiring_tags import bar_step
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
-from interview_analyzer.tenancy import CountOf
+from interview_analyzer.tenancy import counts_for
 
 # Rows on the dashboard (the "My interviews" page has its own DASHBOARD_ROWS); each list links to all of it.
 DASHBOARD_HIRINGS = 20
@@ -106,19 +105,14 @@ def render_dashboard(request, *, home: bool = False):
     scheduled = Interview.objects.visible_to(member).filter(status=Interview.Status.SCHEDULED)
     # Every summary figure in one round trip instead of four: each a scalar subquery counting an index range, read
     # off the member's organization row. On a busy machine each round trip waits for the scheduler twice.
-    totals = (
-        Organization.objects.filter(pk=member.organization_id)
-        .values(
-            open=CountOf(hirings.filter(status=Hiring.Status.OPEN)),
-            not_closed=CountOf(not_closed),
-            active=CountOf(active),
-            active_in_closed=CountOf(
-                active.filter(hiring__in=hirings.filter(status=Hiring.Status.CLOSED).values("pk"))
-            ),
-            upcoming=CountOf(scheduled.filter(scheduled_at__gte=now)),
-            awaiting=CountOf(scheduled.filter(scheduled_at__lt=now)),
-        )
-        .get()
+    totals = counts_for(
+        member,
+        open=hirings.filter(status=Hiring.Status.OPEN),
+        not_closed=not_closed,
+        active=active,
+        active_in_closed=active.filter(hiring__in=hirings.filter(status=Hiring.Status.CLOSED).values("pk")),
+        upcoming=scheduled.filter(scheduled_at__gte=now),
+        awaiting=scheduled.filter(scheduled_at__lt=now),
     )
     awaiting = (
         scheduled.filter(scheduled_at__lt=now)
