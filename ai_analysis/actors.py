@@ -10,7 +10,7 @@ import dramatiq
 
 from ai_analysis import pipeline
 from ai_analysis.models import STEP_ORDER, Step, next_step
-from interview_analyzer import steps
+from interview_analyzer import jobs, steps
 
 MINUTE_MS = 60_000
 OPTIONS = {"queue_name": "analysis", **steps.retry_options(pipeline.MAX_ATTEMPTS)}
@@ -23,7 +23,7 @@ def _step_actor(step: Step, actor_name: str, *, time_limit_ms: int) -> dramatiq.
 
     def run_then_continue(analysis_public_id: str) -> None:
         if pipeline.run_step(analysis_public_id, step) and (following := next_step(step)) is not None:
-            STEP_ACTORS[following].send(analysis_public_id)
+            jobs.send_surviving_a_broker_restart(STEP_ACTORS[following], analysis_public_id)
 
     run_then_continue.__name__ = run_then_continue.__qualname__ = actor_name
     actor = dramatiq.actor(run_then_continue, actor_name=actor_name, time_limit=time_limit_ms, **OPTIONS)
