@@ -334,6 +334,23 @@ class AICall(TenantModel):
     outcome = models.CharField(max_length=60)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    @classmethod
+    def of(cls, call, *, organization_id: int, purpose: str | None = None, **where) -> "AICall":
+        """The audit row of one provider call (a ``CallRecord``): figures only, never text (AI-8)."""
+        return cls(
+            organization_id=organization_id,
+            purpose=(purpose or call.purpose)[:30],
+            provider=call.provider,
+            model=call.model,
+            attempt=call.attempt,
+            duration_ms=call.duration_ms,
+            input_tokens=call.input_tokens,
+            output_tokens=call.output_tokens,
+            audio_seconds=call.audio_seconds,
+            outcome=call.outcome[:60],
+            **where,
+        )
+
     objects = AICallQuerySet.as_manager()
 
     class Meta:

@@ -135,19 +135,11 @@ def run_step(analysis_public_id: str, step_name: str) -> bool:
 def _audit(analysis: Analysis, calls: list[CallRecord]) -> None:
     """AI-8: one row per provider call, written even when the step failed; no transcript text."""
     AICall.objects.bulk_create(
-        AICall(
+        AICall.of(
+            call,
             organization_id=analysis.organization_id,
-            purpose=call.purpose,
-            provider=call.provider,
-            model=call.model,
             interview_public_id=analysis.interview.public_id,
             analysis_public_id=analysis.public_id,
-            attempt=call.attempt,
-            duration_ms=call.duration_ms,
-            input_tokens=call.input_tokens,
-            output_tokens=call.output_tokens,
-            audio_seconds=call.audio_seconds,
-            outcome=call.outcome[:60],
         )
         for call in calls
     )

@@ -324,18 +324,7 @@ def start_evaluation(*, actor: Membership, provider: OrganizationAIProvider) -> 
 def _audit_calls(run: ProviderEvaluation, calls: list[CallRecord]) -> None:
     """AI-8: the golden-set calls are AI calls of the organization too (no interview, no candidate data)."""
     AICall.objects.bulk_create(
-        AICall(
-            organization_id=run.organization_id,
-            purpose=f"{EVALUATION_CALL_PREFIX}{call.purpose}"[:30],
-            provider=call.provider,
-            model=call.model,
-            attempt=call.attempt,
-            duration_ms=call.duration_ms,
-            input_tokens=call.input_tokens,
-            output_tokens=call.output_tokens,
-            audio_seconds=call.audio_seconds,
-            outcome=call.outcome[:60],
-        )
+        AICall.of(call, organization_id=run.organization_id, purpose=f"{EVALUATION_CALL_PREFIX}{call.purpose}")
         for call in calls
     )
 
