@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import ipaddress
 import logging
 from urllib.parse import urlsplit
 
@@ -44,7 +43,7 @@ from ai_analysis.models import AICall, OrganizationAIProvider, ProviderEvaluatio
 from ai_analysis.providers.base import CallRecord, ProviderError
 from ai_analysis.providers.organization import OrganizationEndpointProvider
 from interview_analyzer.errors import Conflict
-from interview_analyzer.outbound import OutboundRefused, _host_allowed, resolve_allowed_addresses
+from interview_analyzer.outbound import UrlRefused, check_url
 from interview_analyzer.permissions import check_member, require_access
 from interview_analyzer.roles import Role
 from interview_analyzer.steps import UNFINISHED, StepStatus
@@ -101,39 +100,37 @@ def decrypt_key(token: str) -> str:
 def check_endpoint_url(url: str) -> str:
     """Refuse a base URL that could reach inside the network, before anything is stored (SEC-SSRF).
 
-    http(s) only, plain http only when every address is loopback (which ``OUTBOUND_ALLOW_LOOPBACK`` must allow); no
-    credentials, query or fragment in the URL; the host on ``OUTBOUND_ALLOWED_HOSTS``; every address it resolves to
-    now allowed (never private, link-local, metadata or reserved). The outbound client checks again at every call.
+    ``interview_analyzer.outbound.check_url`` decides (the same rules as the webhook URLs): http(s) only, plain http
+    only when every address is loopback (which ``OUTBOUND_ALLOW_LOOPBACK`` must allow); no credentials in the URL
+    and, for a base URL, no query or fragment either; the host on ``OUTBOUND_ALLOWED_HOSTS``; every address it
+    resolves to now allowed (never private, link-local, metadata or reserved). The outbound client checks again at
+    every call. This function words the refusal for the AI provider form's ``base_url`` field.
     """
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError({"base_url": _("Give the full https:// address of the endpoint.")})
-    if parts.username or parts.password:
-        raise ValidationError({"base_url": _("The address cannot carry a user name or password; use the API key.")})
-    if parts.query or parts.fragment:
-        raise ValidationError({"base_url": _("Give the base address without a query (?…) or fragment (#…).")})
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise ValidationError({"base_url": _("The port is not valid.")}) from None
-    if not _host_allowed(parts.hostname, list(settings.OUTBOUND_ALLOWED_HOSTS)):
-        raise ValidationError(
-            {
-                "base_url": _(
-                    "%(host)s is not an allowed outbound host of this service; the operator can add it to "
-                    "OUTBOUND_ALLOWED_HOSTS."
-                )
-                % {"host": parts.hostname}
-            }
-        )
-    try:
-        addresses = resolve_allowed_addresses(parts.hostname, port, allow_loopback=settings.OUTBOUND_ALLOW_LOOPBACK)
-    except OutboundRefused as refusal:
-        raise ValidationError({"base_url": _("Refused: %(reason)s.") % {"reason": refusal}}) from None
-    if parts.scheme == "http" and not all(ipaddress.ip_address(address).is_loopback for address in addresses):
-        raise ValidationError({"base_url": _("Use https:// for an endpoint that is not on this machine.")})
-    return url.rstrip("/")
+        return check_url(url, allow_query=False).rstrip("/")
+    except UrlRefused as refusal:
+        raise ValidationError({"base_url": _endpoint_url_error(refusal)}) from None
+
+
+def _endpoint_url_error(refusal: UrlRefused) -> str:
+    """The AI provider form's words for each rule of ``check_url`` (the msgids of the Swedish catalogue)."""
+    rule = refusal.rule
+    if rule == UrlRefused.SCHEME:
+        return _("Give the full https:// address of the endpoint.")
+    if rule == UrlRefused.CREDENTIALS:
+        return _("The address cannot carry a user name or password; use the API key.")
+    if rule == UrlRefused.QUERY:
+        return _("Give the base address without a query (?…) or fragment (#…).")
+    if rule == UrlRefused.PORT:
+        return _("The port is not valid.")
+    if rule == UrlRefused.HOST:
+        return _(
+            "%(host)s is not an allowed outbound host of this service; the operator can add it to "
+            "OUTBOUND_ALLOWED_HOSTS."
+        ) % {"host": refusal.host}
+    if rule == UrlRefused.ADDRESS:
+        return _("Refused: %(reason)s.") % {"reason": refusal.detail}
+    return _("Use https:// for an endpoint that is not on this machine.")  # UrlRefused.PLAIN_HTTP
 
 
 def _required_text(value: str, field: str, message: str, max_length: int) -> str:

@@ -17,7 +17,6 @@ import logging
 import re
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,10 +43,10 @@ from integrations.models import (
 from interview_analyzer.errors import Conflict, Refused
 from interview_analyzer.outbound import (
     OutboundRefused,
-    _host_allowed,
+    UrlRefused,
     address_refusal,
+    check_url,
     outbound_client,
-    resolve_allowed_addresses,
 )
 from interview_analyzer.permissions import Scope, check_member, require_access
 from interview_analyzer.public_ids import new_public_id
@@ -143,35 +142,32 @@ def save_connector(
 def check_webhook_url(url: str, connector: Connector | None) -> str:
     """Refuse a webhook URL that could reach inside the network, before anything is stored (SEC-SSRF).
 
+    ``interview_analyzer.outbound.check_url`` decides (the same rules as an organization's own model endpoint):
     https (plain http only to a loopback receiver, which ``OUTBOUND_ALLOW_LOOPBACK`` must allow), no credentials in
-    the URL, the host on ``OUTBOUND_ALLOWED_HOSTS`` or the connector's hosts, and every address it resolves to now
-    public. The outbound client checks the addresses again at every send.
+    the URL (a query is allowed), the host on ``OUTBOUND_ALLOWED_HOSTS`` or the connector's hosts, and every address
+    it resolves to now public. The outbound client checks the addresses again at every send. This function words
+    the refusal for the endpoint form's ``url`` field.
     """
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError({"url": _("Give a full https:// URL.")})
-    if parts.username or parts.password:
-        raise ValidationError({"url": _("A webhook URL cannot carry a user name or password.")})
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise ValidationError({"url": _("The port is not valid.")}) from None
-    allowed = list(settings.OUTBOUND_ALLOWED_HOSTS) + list(connector.allowed_hosts if connector else [])
-    if not _host_allowed(parts.hostname, allowed):
-        raise ValidationError(
-            {
-                "url": _("%(host)s is not an allowed webhook host; add it to the connector first.")
-                % {"host": parts.hostname}
-            }
-        )
-    try:
-        addresses = resolve_allowed_addresses(parts.hostname, port, allow_loopback=settings.OUTBOUND_ALLOW_LOOPBACK)
-    except OutboundRefused as refusal:
-        raise ValidationError({"url": _("Refused: %(reason)s.") % {"reason": refusal}}) from None
-    if parts.scheme == "http" and not all(ipaddress.ip_address(address).is_loopback for address in addresses):
-        raise ValidationError({"url": _("Use https:// for a webhook URL.")})
-    return url
+        return check_url(url, extra_allowed_hosts=list(connector.allowed_hosts if connector else []))
+    except UrlRefused as refusal:
+        raise ValidationError({"url": _webhook_url_error(refusal)}) from None
+
+
+def _webhook_url_error(refusal: UrlRefused) -> str:
+    """The endpoint form's words for each rule of ``check_url`` (the msgids of the Swedish catalogue)."""
+    rule = refusal.rule
+    if rule == UrlRefused.SCHEME:
+        return _("Give a full https:// URL.")
+    if rule == UrlRefused.CREDENTIALS:
+        return _("A webhook URL cannot carry a user name or password.")
+    if rule == UrlRefused.PORT:
+        return _("The port is not valid.")
+    if rule == UrlRefused.HOST:
+        return _("%(host)s is not an allowed webhook host; add it to the connector first.") % {"host": refusal.host}
+    if rule == UrlRefused.ADDRESS:
+        return _("Refused: %(reason)s.") % {"reason": refusal.detail}
+    return _("Use https:// for a webhook URL.")  # UrlRefused.PLAIN_HTTP (a webhook URL may carry a query)
 
 
 def _clean_events(events: list[str]) -> list[str]:

@@ -7,10 +7,15 @@ swap in an internal address between the check and the connection. Private, link-
 169.254.169.254), multicast, reserved and unspecified addresses are always refused; loopback only when
 ``OUTBOUND_ALLOW_LOOPBACK`` is set (a self-hoster's model server on the same machine, or the test servers).
 Environment proxies are ignored and redirects are not followed.
+
+``check_url`` is the same decision for a URL that is about to be stored (an organization's own model endpoint, a
+webhook URL), made before anything is saved; it says which rule refused the URL, and each caller words the error
+for its own form.
 """
 
 import ipaddress
 import socket
+from urllib.parse import urlsplit
 
 import httpcore2
 import httpx2
@@ -73,6 +78,60 @@ def resolve_allowed_addresses(host: str, port: int, *, allow_loopback: bool) -> 
         if str(address) not in addresses:
             addresses.append(str(address))
     return addresses
+
+
+class UrlRefused(OutboundRefused):
+    """A URL refused by ``check_url`` before it is stored. ``rule`` names the check that refused it (one of the
+    constants below), ``host`` is the URL's host when it has one, and ``detail`` the address check's reason (for
+    ``ADDRESS``: "api.example.com resolves to a private address"). Each caller words its own error from these."""
+
+    SCHEME = "scheme"  # not http(s), or no host
+    CREDENTIALS = "credentials"  # a user name or password in the URL
+    QUERY = "query"  # a query or fragment, where the caller refuses one
+    PORT = "port"  # the port is not a valid number
+    HOST = "host"  # the host is not on the allowlist
+    ADDRESS = "address"  # an address the host resolves to now is refused (``detail`` says which and why)
+    PLAIN_HTTP = "plain_http"  # http:// to an address that is not loopback
+
+    def __init__(self, rule: str, *, host: str = "", detail: str = ""):
+        super().__init__(detail or rule)
+        self.rule, self.host, self.detail = rule, host, detail
+
+
+def check_url(url: str, *, extra_allowed_hosts: list[str] | None = None, allow_query: bool = True) -> str:
+    """The URL, stripped, if it may be stored as an outbound destination; else ``UrlRefused`` (SEC-SSRF).
+
+    In this order: http(s) with a host; no user name or password; no query or fragment unless ``allow_query``; a
+    valid port; the host on ``OUTBOUND_ALLOWED_HOSTS`` or ``extra_allowed_hosts``; every address it resolves to now
+    allowed (never private, link-local, metadata or reserved; loopback only with ``OUTBOUND_ALLOW_LOOPBACK``); plain
+    http only when every address is loopback. ``outbound_client`` checks the host and the addresses again at every
+    call, at connect time.
+    """
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "https://[::1": an unclosed IPv6 bracket is not a URL at all
+        raise UrlRefused(UrlRefused.SCHEME) from None
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise UrlRefused(UrlRefused.SCHEME)
+    host = parts.hostname
+    if parts.username or parts.password:
+        raise UrlRefused(UrlRefused.CREDENTIALS, host=host)
+    if not allow_query and (parts.query or parts.fragment):
+        raise UrlRefused(UrlRefused.QUERY, host=host)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise UrlRefused(UrlRefused.PORT, host=host) from None
+    if not _host_allowed(host, list(settings.OUTBOUND_ALLOWED_HOSTS) + list(extra_allowed_hosts or [])):
+        raise UrlRefused(UrlRefused.HOST, host=host)
+    try:
+        addresses = resolve_allowed_addresses(host, port, allow_loopback=settings.OUTBOUND_ALLOW_LOOPBACK)
+    except OutboundRefused as refusal:
+        raise UrlRefused(UrlRefused.ADDRESS, host=host, detail=str(refusal)) from None
+    if parts.scheme == "http" and not all(ipaddress.ip_address(address).is_loopback for address in addresses):
+        raise UrlRefused(UrlRefused.PLAIN_HTTP, host=host)
+    return url
 
 
 class _CheckedBackend(httpcore2.SyncBackend):

@@ -151,3 +151,16 @@ def test_suffix_entries_match_subdomains_only():
     assert outbound._host_allowed("acme.openai.azure.com", [".openai.azure.com"])
     assert not outbound._host_allowed("openai.azure.com.evil.test", [".openai.azure.com"])
     assert not outbound._host_allowed("evilopenai.azure.com", [".openai.azure.com"])
+
+
+@pytest.mark.parametrize(
+    "url", ["https://[::1", "http://[fe80::1/x", "ftp://example.com/", "https://user:pw@example.com/"]
+)
+def test_check_url_refuses_what_is_not_an_allowed_destination(url, settings):
+    """SEC-SSRF: ``check_url`` answers every malformed or refused URL with ``UrlRefused`` (a form error), never a
+    500 from ``urlsplit``'s ValueError."""
+    from interview_analyzer.outbound import UrlRefused, check_url
+
+    settings.OUTBOUND_ALLOWED_HOSTS = ["example.com"]
+    with pytest.raises(UrlRefused):
+        check_url(url)

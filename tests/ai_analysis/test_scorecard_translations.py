@@ -7,18 +7,14 @@ each user's language saved on their profile; AI-3).
 2. No msgid of the scorecard code (``scorecard_views``, ``scorecard_panels``, ``scorecards``), the scorecard
    templates, or the recorder's meeting-audio strings lacks a Swedish msgstr: the msgids are extracted the way
    ``makemessages`` does (templates through Django's ``templatize``, then ``xgettext``) and looked up in the
-   catalogue as written (no empty or fuzzy msgstr in the .po) and as compiled (the .mo Django loads).
+   catalogue as written (no empty or fuzzy msgstr in the .po) and as compiled (the .mo Django loads), by
+   ``tests.translation_checks``.
 """
 
-import gettext
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.utils import timezone, translation
-from django.utils.translation.template import templatize
 
 from ai_analysis.models import Review, Score
 from tests.ai_analysis.test_pages import analysed
@@ -30,11 +26,10 @@ from tests.ai_analysis.test_scorecards import (  # noqa: F401 (fixtures)
     second,
     world,
 )
+from tests.translation_checks import ROOT, extracted_msgids, untranslated
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "locale" / "sv" / "LC_MESSAGES"
 SCORECARD_FILES = (
     "ai_analysis/scorecard_views.py",
     "ai_analysis/scorecard_panels.py",
@@ -57,19 +52,6 @@ RECORDER_MSGIDS = (
     "Microphone (meeting audio ended)",
     "Recording a video call? Add the meeting's audio: share the call's browser tab or window with its sound, and the "
     "candidate is recorded on a channel of their own, so the analysis tells the two speakers apart.",
-)
-# makemessages' keywords (django.core.management.commands.makemessages)
-KEYWORDS = (
-    "gettext_noop",
-    "gettext_lazy",
-    "ngettext_lazy:1,2",
-    "pgettext:1c,2",
-    "npgettext:1c,2,3",
-    "pgettext_lazy:1c,2",
-    "npgettext_lazy:1c,2,3",
-    "gettext",
-    "ngettext:1,2",
-    "_",
 )
 
 
@@ -181,68 +163,6 @@ def test_the_recorder_says_its_meeting_audio_sentences_in_swedish(world):  # noq
 
 
 # --- Every msgid has its msgstr ----------------------------------------------------------------------------------
-
-
-def _unquote(block: str) -> str:
-    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', block)
-    return "".join(part.encode("latin-1", "backslashreplace").decode("unicode_escape") for part in parts)
-
-
-def po_entries(text: str) -> dict[str, dict]:
-    """msgctxt\\x04msgid (or msgid) -> {"plural": bool, "msgstrs": [...], "fuzzy": bool}, from a .po or .pot text."""
-    entries = {}
-    for block in re.split(r"\n\s*\n", text.strip()):
-        msgid = re.search(r'^msgid ((?:".*"\s*)+)', block, re.M)
-        if not msgid:
-            continue
-        context = re.search(r'^msgctxt ((?:".*"\s*)+)', block, re.M)
-        key = (_unquote(context.group(1)) + "\x04" if context else "") + _unquote(msgid.group(1))
-        if not key:
-            continue  # the header
-        entries[key] = {
-            "plural": bool(re.search(r"^msgid_plural ", block, re.M)),
-            "msgstrs": [_unquote(found) for found in re.findall(r'^msgstr(?:\[\d+\])? ((?:".*"\s*)+)', block, re.M)],
-            "fuzzy": bool(re.search(r"^#,.*\bfuzzy\b", block, re.M)),
-        }
-    return entries
-
-
-def extracted_msgids(paths: tuple[str, ...], tmp_path: Path) -> dict[str, dict]:
-    """The msgids makemessages would find in these files."""
-    if shutil.which("xgettext") is None:
-        pytest.skip("extracting msgids needs xgettext (apt-get install gettext)")
-    sources = []
-    for relative in paths:
-        path = ROOT / relative
-        if path.suffix == ".html":
-            converted = tmp_path / (relative.replace("/", "__") + ".py")
-            converted.write_text(templatize(path.read_text(encoding="utf-8"), origin=relative), encoding="utf-8")
-            sources.append(converted)
-        else:
-            sources.append(path)
-    pot = subprocess.run(  # noqa: S603
-        ["xgettext", "--language=Python", "--from-code=UTF-8", "--no-wrap", "--output=-"]  # noqa: S607
-        + [f"--keyword={keyword}" for keyword in KEYWORDS]
-        + [str(source) for source in sources],
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout
-    return po_entries(pot)
-
-
-def untranslated(msgids: dict[str, dict]) -> list[str]:
-    written = po_entries((CATALOGUE / "django.po").read_text(encoding="utf-8"))
-    with (CATALOGUE / "django.mo").open("rb") as mo:
-        compiled = gettext.GNUTranslations(mo)._catalog
-    missing = []
-    for key, entry in msgids.items():
-        po = written.get(key)
-        in_po = po is not None and po["msgstrs"] and all(po["msgstrs"]) and not po["fuzzy"]
-        in_mo = ((key, 0) in compiled) if entry["plural"] else (key in compiled)
-        if not (in_po and in_mo):
-            missing.append(key + ("" if in_po else " [.po]") + ("" if in_mo else " [.mo: run compilemessages]"))
-    return missing
 
 
 def test_every_msgid_of_the_scorecard_pages_has_a_swedish_msgstr(tmp_path):

@@ -7,6 +7,7 @@ from accounts.services import create_api_key
 from hiring import services as hiring_services
 from integrations import services
 from integrations.models import Connector, Delivery, WebhookEndpoint
+from interview_analyzer import outbound
 from tests.integrations.test_webhooks import _candidate
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_removing_an_endpoint_stops_its_deliveries(client, ats, receiver, settin
 def test_operators_see_endpoints_in_the_django_admin_without_their_secret(client, ats, monkeypatch):
     from tests.factories import UserFactory
 
-    monkeypatch.setattr(services, "resolve_allowed_addresses", lambda host, port, allow_loopback: ["93.184.216.34"])
+    monkeypatch.setattr(outbound, "resolve_allowed_addresses", lambda host, port, allow_loopback: ["93.184.216.34"])
     endpoint, secret = services.create_endpoint(
         actor=ats.org.admin, url="https://hooks.ats.example/in", events=["decision.recorded"]
     )

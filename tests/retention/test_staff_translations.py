@@ -6,31 +6,26 @@ language is the one on their profile.
    erase confirmation, and the extension link of the expiry warning (open, used, spent); the warning email itself
    comes in the recruiter's language.
 2. No msgid of retention's staff-facing files (every module and template of ``retention/`` outside the candidate's
-   portal, which has its own tests) lacks a Swedish msgstr, in the .po as written and in the compiled .mo.
+   portal, which has its own tests) lacks a Swedish msgstr, in the .po as written and in the compiled .mo
+   (``tests.translation_checks``).
 """
 
-import gettext
 import re
-import shutil
-import subprocess
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation.template import templatize
 
 from retention import services
 from retention.models import RetentionClock
 from tests.retention.world import full_candidate
+from tests.translation_checks import ROOT, extracted_msgids, untranslated
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "locale" / "sv" / "LC_MESSAGES"
 RETENTION = ROOT / "retention"
 # The candidate's own portal (retention/portal and its templates) is translated and tested on its own.
 STAFF_FILES = tuple(
@@ -40,85 +35,6 @@ STAFF_FILES = tuple(
     and "migrations" not in path.parts
     and "portal" not in path.relative_to(RETENTION).parts
 )
-
-
-# makemessages' keywords (django.core.management.commands.makemessages)
-KEYWORDS = (
-    "gettext_noop",
-    "gettext_lazy",
-    "ngettext_lazy:1,2",
-    "pgettext:1c,2",
-    "npgettext:1c,2,3",
-    "pgettext_lazy:1c,2",
-    "npgettext_lazy:1c,2,3",
-    "gettext",
-    "ngettext:1,2",
-    "_",
-)
-
-
-def _unquote(block: str) -> str:
-    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', block)
-    return "".join(part.encode("latin-1", "backslashreplace").decode("unicode_escape") for part in parts)
-
-
-def po_entries(text: str) -> dict[str, dict]:
-    """msgctxt\\x04msgid (or msgid) -> {"plural", "msgstrs", "fuzzy"}, from a .po or .pot text."""
-    entries = {}
-    for block in re.split(r"\n\s*\n", text.strip()):
-        msgid = re.search(r'^msgid ((?:".*"\s*)+)', block, re.M)
-        if not msgid:
-            continue
-        context = re.search(r'^msgctxt ((?:".*"\s*)+)', block, re.M)
-        key = (_unquote(context.group(1)) + "\x04" if context else "") + _unquote(msgid.group(1))
-        if not key:
-            continue  # the header
-        entries[key] = {
-            "plural": bool(re.search(r"^msgid_plural ", block, re.M)),
-            "msgstrs": [_unquote(found) for found in re.findall(r'^msgstr(?:\[\d+\])? ((?:".*"\s*)+)', block, re.M)],
-            "fuzzy": bool(re.search(r"^#,.*\bfuzzy\b", block, re.M)),
-        }
-    return entries
-
-
-def extracted_msgids(paths: tuple[str, ...], tmp_path: Path) -> dict[str, dict]:
-    """The msgids makemessages finds in these files: templates (.html, .txt) through Django's ``templatize``, then
-    ``xgettext`` with makemessages' keywords."""
-    if shutil.which("xgettext") is None:
-        pytest.skip("extracting msgids needs xgettext (apt-get install gettext)")
-    sources = []
-    for relative in paths:
-        path = ROOT / relative
-        if path.suffix in (".html", ".txt"):
-            converted = tmp_path / (relative.replace("/", "__") + ".py")
-            converted.write_text(templatize(path.read_text(encoding="utf-8"), origin=relative), encoding="utf-8")
-            sources.append(converted)
-        else:
-            sources.append(path)
-    pot = subprocess.run(  # noqa: S603
-        ["xgettext", "--language=Python", "--from-code=UTF-8", "--no-wrap", "--output=-"]  # noqa: S607
-        + [f"--keyword={keyword}" for keyword in KEYWORDS]
-        + [str(source) for source in sources],
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout
-    return po_entries(pot)
-
-
-def untranslated(msgids: dict[str, dict]) -> list[str]:
-    """The msgids without a Swedish msgstr in the .po as written (none empty, not fuzzy) or in the compiled .mo."""
-    written = po_entries((CATALOGUE / "django.po").read_text(encoding="utf-8"))
-    with (CATALOGUE / "django.mo").open("rb") as mo:
-        compiled = gettext.GNUTranslations(mo)._catalog
-    missing = []
-    for key, entry in msgids.items():
-        po = written.get(key)
-        in_po = po is not None and po["msgstrs"] and all(po["msgstrs"]) and not po["fuzzy"]
-        in_mo = ((key, 0) in compiled) if entry["plural"] else (key in compiled)
-        if not (in_po and in_mo):
-            missing.append(key + ("" if in_po else " [.po]") + ("" if in_mo else " [.mo: run compilemessages]"))
-    return missing
 
 
 def swedish(member) -> Client:
