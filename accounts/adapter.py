@@ -17,6 +17,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import UserTokenForm
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -38,6 +39,15 @@ class AccountAdapter(DefaultAccountAdapter):
             if name.endswith("_url") and isinstance(value, str) and urlsplit(value).netloc:
                 context[name] = on_site_url(value)
         return super().send_mail(template_prefix, email, context)
+
+    def get_reauthentication_methods(self, user):
+        """allauth's ways of confirming access, with the passkey one called a passkey, as the product calls WebAuthn
+        credentials everywhere (MFA-1); allauth says "Use a security key"."""
+        methods = super().get_reauthentication_methods(user)
+        for method in methods:
+            if method["id"] == "mfa_reauthenticate:webauthn":
+                method["description"] = _("Use a passkey")
+        return methods
 
     def send_password_reset_mail(self, user, email, context):
         opaque = reset_link_user_ref(user)

@@ -10,8 +10,9 @@ adds what the product decides:
 - the MFA adapter (TOTP secrets and recovery-code seeds stored encrypted; a passkey's user handle is the public id,
   never a database id, ORG-6; a member who must use MFA cannot remove their last method) and the code forms of
   sign-in and reauthentication, rate limited like sign-in (SEC-RL);
-- the audit rows of every enrolment, removal, recovery-code generation and use (``record_authenticator_event``,
-  connected to allauth's ``authenticator_*`` signals in ``AccountsConfig.ready``).
+- the audit rows of every enrolment, removal, recovery-code generation and use (receivers of allauth's
+  ``authenticator_*`` signals, connected in ``AccountsConfig.ready``) and of a passkey's rename, which allauth reports
+  by no signal (``record_passkey_renamed``, called by the product's rename page in ``accounts.passkeys``).
 """
 
 import base64
@@ -215,13 +216,29 @@ def _request_ip(request) -> str | None:
     return client_ip(request) if request is not None else None
 
 
+def _method_details(authenticator) -> dict:
+    """What an enrolment, rename or removal row says about the method: its type and, for a passkey, its reference
+    (``accounts.passkeys.passkey_ref``, the passkey's id in URLs: never its database id, ORG-6), so the rows of one
+    passkey can be told apart from another's. Never the passkey's name: that is the member's own free-text label,
+    not something the organization's audit trail needs; nor anything of the credential."""
+    details = {"method": authenticator.type}
+    if authenticator.type == Authenticator.Type.WEBAUTHN:
+        from accounts.passkeys import passkey_ref  # accounts.passkeys imports this module
+
+        # after a removal the row is gone and its pk cleared: the product's removal page set ``ref`` beforehand
+        ref = passkey_ref(authenticator) if authenticator.pk is not None else getattr(authenticator, "ref", None)
+        if ref:
+            details["passkey"] = ref
+    return details
+
+
 def on_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
     audit.record_for_user(
         user=user,
         action=AuditEvent.Action.MFA_ENROLLED,
         target=user.public_id,
         ip=_request_ip(request),
-        method=authenticator.type,
+        **_method_details(authenticator),
     )
 
 
@@ -231,7 +248,20 @@ def on_authenticator_removed(sender, request, user, authenticator, **kwargs) -> 
         action=AuditEvent.Action.MFA_REMOVED,
         target=user.public_id,
         ip=_request_ip(request),
-        method=authenticator.type,
+        **_method_details(authenticator),
+    )
+
+
+def record_passkey_renamed(*, request, user, authenticator) -> None:
+    """A member renamed one of their passkeys (MFA-1): allauth has no signal for it, so the product's rename page
+    (``accounts.passkeys.PasskeyEditView``) calls this after allauth saved the name. The row says that it was renamed
+    and which passkey, like an enrolment's; neither the old nor the new name (see ``_method_details``)."""
+    audit.record_for_user(
+        user=user,
+        action=AuditEvent.Action.MFA_RENAMED,
+        target=user.public_id,
+        ip=_request_ip(request),
+        **_method_details(authenticator),
     )
 
 
@@ -309,6 +339,14 @@ class MFAAdapter(DefaultMFAAdapter):
         """A passkey's user handle is the public id (ORG-6: no database id leaves the server)."""
         entity = super().get_public_key_credential_user_entity(user)
         return {**entity, "id": user.public_id.encode("utf-8")}
+
+    def generate_authenticator_name(self, user, type: Authenticator.Type) -> str:
+        """The name the "add a passkey" form suggests: "Passkey", then "Passkey 2", … (allauth's "Master key",
+        "Backup key" are not what the product calls them, MFA-1)."""
+        if type != Authenticator.Type.WEBAUTHN:
+            return super().generate_authenticator_name(user, type)
+        n = Authenticator.objects.filter(user_id=user.pk, type=type).count()
+        return str(_("Passkey")) if n == 0 else str(_("Passkey {number}")).format(number=n + 1)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """A member whose organization requires MFA keeps at least one authenticator app or passkey (MFA-1)."""

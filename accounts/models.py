@@ -247,6 +247,7 @@ class AuditEvent(TenantModel):
         MFA_REMOVED = "mfa.removed", _("Two-factor method removed")
         MFA_RECOVERY_CODES_GENERATED = "mfa.recovery_codes_generated", _("Recovery codes generated")
         MFA_RECOVERY_CODE_USED = "mfa.recovery_code_used", _("Recovery code used")
+        MFA_RENAMED = "mfa.renamed", _("Passkey renamed")
 
     public_id = PublicIdField("aud")
     action = models.CharField(max_length=40, choices=Action.choices)

@@ -6,7 +6,8 @@ allauth serves a passkey's edit and remove pages at ``keys/<int:pk>/…`` and it
 the root URLconf places before allauth's patterns), so allauth's integer routes are shadowed: any path there resolves
 here, is no reference of the member's, and answers 404. The pages themselves are allauth's views (subclassed, its
 reauthentication, forms, flows, messages, notification emails and ``authenticator_*`` signals, hence the audit rows
-of ``accounts.mfa``), with the passkey resolved from the reference first.
+of ``accounts.mfa``), with the passkey resolved from the reference first. A rename, which allauth reports by no
+signal, is audited by ``PasskeyEditView`` itself.
 
 The reference is ``HMAC-SHA256(key, "<user pk>:<authenticator pk>")``, its first 128 bits in base64url (22
 characters), under a key derived for this one purpose from ``SECRET_KEY``:
@@ -35,7 +36,10 @@ from allauth.mfa.webauthn.views import EditWebAuthnView, ListWebAuthnView, Remov
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
+
+from accounts import mfa
 
 _REF_PURPOSE = b"interview-analyzer/accounts/passkey-ref/v1"
 REF_BYTES = 16  # 128 bits
@@ -84,6 +88,8 @@ class _ResolvedPasskeyMixin:
     passkey: Authenticator | None = None
 
     def get_object(self, queryset=None):
+        # ``ref`` as on the list: the audit rows name the passkey by it, also after allauth's removal clears its pk
+        self.passkey.ref = passkey_ref(self.passkey)
         return self.passkey
 
     def get_context_data(self, **kwargs):
@@ -93,7 +99,18 @@ class _ResolvedPasskeyMixin:
 
 
 class PasskeyEditView(_ResolvedPasskeyMixin, EditWebAuthnView):
-    """allauth's rename page (reauthentication first); its form posts back to this URL."""
+    """allauth's rename page (reauthentication first); its form posts back to this URL.
+
+    allauth sends no signal for a rename (``flows.rename_authenticator`` only saves the row), so the audit row is
+    written here, after allauth's form has saved the new name (``accounts.mfa.record_passkey_renamed``, MFA-1)."""
+
+    @transaction.atomic  # the new name and its audit row are stored together, or neither
+    def form_valid(self, form):
+        renamed = form.cleaned_data["name"] != self.object.wrap().name
+        response = super().form_valid(form)  # allauth's save, refused without a recent reauthentication
+        if renamed:
+            mfa.record_passkey_renamed(request=self.request, user=self.request.user, authenticator=self.object)
+        return response
 
 
 class RemovePasskeyForm(forms.Form):

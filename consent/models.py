@@ -13,6 +13,7 @@ and links with them (RET-4); a link to an erased candidate is then simply unknow
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Membership
 from hiring.models import Candidate, Hiring, sees_every_hiring
@@ -24,7 +25,8 @@ class ConsentStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting answer")
     ACCEPTED = "accepted", _("Consented")
     DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # "Withdrawn" is also a candidate stage (hiring.Stage): Swedish needs a different word, hence the context
+    WITHDRAWN = "withdrawn", pgettext_lazy("consent status", "Withdrawn")
 
 
 # What recruiters see: the stored status, plus "expired" for a pending request whose link has lapsed unanswered.

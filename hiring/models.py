@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Membership
@@ -181,7 +182,8 @@ class Stage(models.TextChoices):
     OFFER = "offer", _("Offer")
     HIRED = "hired", _("Hired")
     REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # "Withdrawn" is also a consent status (consent.ConsentStatus): Swedish needs a different word, hence the context
+    WITHDRAWN = "withdrawn", pgettext_lazy("candidate stage", "Withdrawn")
 
 
 class CandidateQuerySet(WithinHiringQuerySet):
@@ -327,7 +329,7 @@ class Decision(TenantModel):
     class Outcome(models.TextChoices):
         HIRED = "hired", _("Hired")
         REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("decision outcome", "Withdrawn")  # the candidate withdrew
 
     public_id = PublicIdField("dec")
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="decisions")

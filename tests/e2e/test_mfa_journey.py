@@ -112,7 +112,7 @@ def test_admin_requires_mfa_enrols_a_passkey_and_signs_in_with_it(live_server, b
     sign_in(page, base, acme_admin.user.email)
     page.wait_for_url(f"{base}/accounts/2fa/authenticate/")
     page.screenshot(path=str(SCREENSHOTS / "mfa-authenticate.png"), full_page=True)
-    page.get_by_role("button", name="Use a security key").click()
+    page.get_by_role("button", name="Use a passkey").click()
     page.wait_for_url(f"{base}/")
     assert page.locator(".org-chip").inner_text() == "Acme Recruiting · Admin"
     sign_count = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})["credentials"][0]
@@ -138,9 +138,9 @@ def test_admin_requires_mfa_enrols_a_passkey_and_signs_in_with_it(live_server, b
     page.screenshot(path=str(SCREENSHOTS / "mfa-passkey-list.png"), full_page=True)
     page.get_by_role("link", name="Remove").click()
     page.wait_for_url(re.compile(r".*/accounts/reauthenticate/.*"))  # a change to two-factor methods: confirm first
-    page.get_by_role("link", name="Use a security key").click()  # with the passkey itself
+    page.get_by_role("link", name="Use a passkey").click()  # with the passkey itself
     page.wait_for_url(re.compile(r".*/accounts/2fa/webauthn/reauthenticate/.*"))
-    page.get_by_role("button", name="Use a security key").click()
+    page.get_by_role("button", name="Use a passkey").click()
     page.wait_for_url(re.compile(r".*/accounts/2fa/webauthn/keys/[A-Za-z0-9_-]{22}/remove/"))
     page.screenshot(path=str(SCREENSHOTS / "mfa-passkey-remove.png"), full_page=True)
     page.get_by_role("button", name="Remove").click()
