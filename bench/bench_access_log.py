@@ -1,41 +1,54 @@
 #!/usr/bin/env python
-"""The cost of the access log (LOG-1): the authenticated candidate page and the candidate API retrieve, p95 with
-logging on against logging off, on PostgreSQL. Target: the p95 with logging on within 10 % of the p95 with it off.
+"""The cost of the access log (LOG-1): the authenticated candidate page, the candidate API retrieve and the candidate
+API list (a page of 25, one row logged per candidate on it), p95 with logging on against logging off, on PostgreSQL.
+Target: the p95 with logging on within 10 % of the p95 with it off.
 
-How an entry is never lost: ``hiring.access_log.record_view`` inserts the row in the request, in autocommit (requests
-are not wrapped in a transaction), before the view returns its response; PostgreSQL has made the row durable (WAL
-flushed at commit, ``synchronous_commit`` on) before the first byte of the candidate's data leaves the server, streamed
-files and audio included (their bodies are produced after the view returned). If the insert fails the request answers
-500 and shows nothing. So there is no window between response and write to lose an entry in: a crash before the commit
+How an entry is never lost: ``hiring.access_log`` (``record_view``, ``record_listed``) inserts the rows in the
+request, in autocommit (requests are not wrapped in a transaction), in one statement, before the view returns its
+response: the commit is acknowledged before the first byte of the candidate's data leaves the server, streamed files
+and audio included (their bodies are produced after the view returned). If the insert fails the request answers 500
+and shows nothing. So there is no window between response and write to lose an entry in: a crash before the commit
 means the data was not shown; a crash after it leaves the entry. That is simpler to prove than batching after the
-response, and this bench measures what it costs: one indexed insert and its commit per view. Most of that cost is the
-commit's wait for the WAL flush (an fsync), which the bench also times on its own, outside any request.
+response, and this bench measures what it costs: one indexed insert and its commit per view or list page.
+
+Part of that cost is the commit's wait for the WAL flush (an fsync). ``ACCESS_LOG_SYNCHRONOUS_COMMIT`` (default on)
+keeps it; off, the log's rows are written in a transaction that begins with ``SET LOCAL synchronous_commit TO OFF``
+(BEGIN, SET, INSERT, COMMIT: the ORM's way, SEC-ORM): the row is still committed before the response, so an
+application crash loses nothing, but a crash of the database server can lose the last ~0.6 s of entries (3 x
+``wal_writer_delay``). The bench measures both settings, and times the flush apart: bare one-row commits with the
+wait, with ``BEGIN; SET LOCAL synchronous_commit TO OFF; INSERT; COMMIT`` (four round trips, what the log does with
+the setting off) and, for comparison, with one statement that sets it for its own transaction (``RETURNING
+set_config(...)``: one round trip, but hand-written SQL, which the product does not use).
 
 What it does (only 127.0.0.1 is contacted):
 
-1. drops and creates the PostgreSQL database ``ia_access`` (127.0.0.1:5432, user ``postgres``) and migrates it;
-2. seeds one organization: an admin, a hiring with criteria, ``--candidates`` candidates added through the consent
-   service (each with a consent request), three interviews and two decisions-worth of rows on the measured candidate,
-   and ``--prior`` access log rows already in the table (the inserts maintain indexes of a table that is not empty);
+1. drops and creates the PostgreSQL database ``--database`` (default ``ia_access``; 127.0.0.1:5432, user
+   ``postgres``) and migrates it;
+2. seeds one organization: an admin, a hiring with criteria, ``--candidates`` candidates (at least 25) added through
+   the consent service (each with a consent request), three interviews on the measured candidate, and ``--prior``
+   access log rows already in the table (the inserts maintain indexes of a table that is not empty);
 3. signs the admin in (a real session) and issues a real access token (``accounts.tokens.issue_tokens``);
 4. times ``--requests`` requests per endpoint and mode through Django's full middleware stack in this process
-   (``django.test.Client``, DEBUG off), the modes interleaved request by request so that drift of the
-   machine falls on both alike, after ``--warmup`` requests of each;
-5. prints median and p95 per endpoint and mode, the p95 ratio on/off, and checks that exactly one row was written per
-   request with logging on and none with it off (counted once at the end, so no count query runs between the timed
-   requests); then times 300 bare commits of one row into a scratch table with
-   and without the WAL flush wait (``synchronous_commit``), the part of the cost the disk decides; drops the
-   database unless ``--keep-db``.
+   (``django.test.Client``, DEBUG off) in three modes: logging off, on, and on with ``ACCESS_LOG_SYNCHRONOUS_COMMIT``
+   off; the modes interleaved request by request (their order rotating) so that drift of the machine falls on all
+   alike, after ``--warmup`` requests of each;
+5. prints median and p95 per endpoint and mode, the p95 ratio of each logging mode to off, and checks that exactly
+   one row was written per object shown with logging on and none with it off (counted once at the end, so no count
+   query runs between the timed requests); then times ``record_view`` alone (outside a request) for both settings,
+   and 300 bare commits of one row into a scratch table three ways (above), the part of the cost the disk decides;
+   drops the database unless ``--keep-db``.
 
 In-process timing leaves out the network and the WSGI server, so the log's share of each request is larger here than
 behind gunicorn: a stricter measure of the same target. It prints figures; its exit status does not depend on them.
 
     .venv/bin/python bench/bench_access_log.py
     .venv/bin/python bench/bench_access_log.py --requests 100 --prior 10000   # a quicker run
+    .venv/bin/python bench/bench_access_log.py --database ia_access_mine      # a database of your own
 """
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -48,9 +61,11 @@ if str(ROOT) not in sys.path:
 
 HOST = "127.0.0.1"
 DB_NAME = "ia_access"
-DATABASE_URL = f"postgres://postgres@{HOST}:5432/{DB_NAME}"
 TARGET = 1.10
-MODES = ("off", "on")
+# logging off; on with ACCESS_LOG_SYNCHRONOUS_COMMIT on (the default: the commit waits for the WAL flush); on, it off
+MODES = ("off", "on", "on, no flush wait")
+SETTINGS = {"off": (False, True), "on": (True, True), "on, no flush wait": (True, False)}
+LIST_PAGE = 25  # the API's default page size
 
 
 def log(message: str = "") -> None:
@@ -62,8 +77,8 @@ def admin_sql(statement: str) -> None:
     subprocess.run(command, check=True)  # noqa: S603, S607 (fixed argv: this script's own statements, local server)
 
 
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = DATABASE_URL
+def setup_django(db_name: str) -> None:
+    os.environ["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/{db_name}"
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interview_analyzer.settings")
     import django
@@ -145,17 +160,18 @@ def measure(admin, candidate, *, requests: int, warmup: int) -> dict:
     page.force_login(admin.user, backend="django.contrib.auth.backends.ModelBackend")
     token = issue_tokens(user=admin.user, membership=admin, request_ip=HOST, user_agent="bench_access_log")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token.access_token}")
-    endpoints = {
-        "candidate page": (page, f"/candidates/{candidate.public_id}/"),
-        "candidate API retrieve": (api, f"/api/v1/candidates/{candidate.public_id}/"),
+    endpoints = {  # name: (client, path, rows logged per request)
+        "candidate page": (page, f"/candidates/{candidate.public_id}/", 1),
+        "candidate API retrieve": (api, f"/api/v1/candidates/{candidate.public_id}/", 1),
+        f"candidate API list ({LIST_PAGE})": (api, "/api/v1/candidates/", LIST_PAGE),
     }
     timings = {(name, mode): [] for name in endpoints for mode in MODES}
     rows_before = AccessLogEntry.objects.for_operators().count()
     for round_number in range(warmup + requests):
-        for name, (client, path) in endpoints.items():
+        for name, (client, path, _rows) in endpoints.items():
             shift = round_number % len(MODES)
             for mode in MODES[shift:] + MODES[:shift]:
-                settings.ACCESS_LOG_ENABLED = mode != "off"
+                settings.ACCESS_LOG_ENABLED, settings.ACCESS_LOG_SYNCHRONOUS_COMMIT = SETTINGS[mode]
                 started = time.perf_counter()
                 response = client.get(path)
                 elapsed = (time.perf_counter() - started) * 1000
@@ -163,39 +179,81 @@ def measure(admin, candidate, *, requests: int, warmup: int) -> dict:
                     raise SystemExit(f"{name}: HTTP {response.status_code}")
                 if round_number >= warmup:
                     timings[(name, mode)].append(elapsed)
-    settings.ACCESS_LOG_ENABLED = True
+    settings.ACCESS_LOG_ENABLED, settings.ACCESS_LOG_SYNCHRONOUS_COMMIT = True, True
     written = AccessLogEntry.objects.for_operators().count() - rows_before
-    return {"timings": timings, "written": written, "endpoints": list(endpoints), "rounds": warmup + requests}
+    logged_modes = sum(1 for mode in MODES if SETTINGS[mode][0])
+    expected = (warmup + requests) * logged_modes * sum(rows for _client, _path, rows in endpoints.values())
+    return {"timings": timings, "written": written, "expected": expected, "endpoints": list(endpoints)}
+
+
+def record_view_alone(admin, candidate, count: int = 300) -> dict:
+    """Median and p95 ms of ``record_view`` itself, called outside a request, for each setting of
+    ``ACCESS_LOG_SYNCHRONOUS_COMMIT``, interleaved: what the log adds to one view, without the view."""
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    from hiring.access_log import AccessKind, record_view
+
+    request = RequestFactory().get("/", REMOTE_ADDR=HOST)
+    request.member = admin
+    figures = {True: [], False: []}
+    for round_number in range(2 * count):
+        synchronous = round_number % 2 == 0
+        settings.ACCESS_LOG_SYNCHRONOUS_COMMIT = synchronous
+        started = time.perf_counter()
+        record_view(request, candidate, AccessKind.CANDIDATE)
+        figures[synchronous].append((time.perf_counter() - started) * 1000)
+    settings.ACCESS_LOG_SYNCHRONOUS_COMMIT = True
+    return {key: (statistics.median(v), percentile(v, 0.95)) for key, v in figures.items()}
 
 
 def bare_commits(count: int = 300) -> dict:
-    """Median and p95 ms of committing one small row, with and without the commit's wait for the WAL flush: the part
-    of the log's cost that is the disk's, not the application's."""
-    from django.db import connection
+    """Median and p95 ms of committing one small row three ways, interleaved: in autocommit with the commit's wait for
+    the WAL flush; in a transaction with ``SET LOCAL synchronous_commit TO OFF`` (BEGIN, SET, INSERT, COMMIT: four
+    round trips, what ``record_view`` does with ``ACCESS_LOG_SYNCHRONOUS_COMMIT`` off); and, for comparison, in one
+    statement that sets it for its own transaction (``RETURNING set_config(...)``). The part of the log's cost the
+    disk decides."""
+    from django.db import connection, transaction
 
-    figures = {}
+    insert = "INSERT INTO bench_commit (note) VALUES (%s)"
+    note = ["x" * 60]
+
+    def flush_wait(cursor):
+        cursor.execute(insert, note)
+
+    def set_local(cursor):
+        with transaction.atomic():
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute(insert, note)
+
+    def one_statement(cursor):
+        cursor.execute(insert + " RETURNING set_config('synchronous_commit', 'off', true)", note)
+
+    ways = {
+        "autocommit, flush wait": flush_wait,
+        "BEGIN; SET LOCAL off; INSERT; COMMIT": set_local,
+        "one statement, set_config off": one_statement,
+    }
+    figures = {name: [] for name in ways}
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_commit (id bigserial PRIMARY KEY, note text)")
-        for setting in ("on", "off", "on", "off"):
-            cursor.execute(f"SET synchronous_commit TO {setting}")
-            values = []
-            for _ in range(count):
-                started = time.perf_counter()
-                cursor.execute("INSERT INTO bench_commit (note) VALUES (%s)", ["x" * 60])
-                values.append((time.perf_counter() - started) * 1000)
-            figures.setdefault(setting, []).extend(values)
-        cursor.execute("SET synchronous_commit TO on")
+        for _round in range(4):
+            for name, way in ways.items():
+                for _ in range(count // 4):
+                    started = time.perf_counter()
+                    way(cursor)
+                    figures[name].append((time.perf_counter() - started) * 1000)
         cursor.execute("DROP TABLE bench_commit")
-    return {setting: (statistics.median(v), percentile(v, 0.95)) for setting, v in figures.items()}
+    return {name: (statistics.median(v), percentile(v, 0.95)) for name, v in figures.items()}
 
 
-def report(result: dict, requests: int) -> None:
+def report(result: dict) -> None:
     timings = result["timings"]
-    log(f"{'endpoint':<26}{'mode':<20}{'median ms':>11}{'p95 ms':>10}")
+    log(f"{'endpoint':<28}{'mode':<20}{'median ms':>11}{'p95 ms':>10}")
     for name in result["endpoints"]:
         for mode in MODES:
             values = timings[(name, mode)]
-            log(f"{name:<26}{mode:<20}{statistics.median(values):>11.2f}{percentile(values, 0.95):>10.2f}")
+            log(f"{name:<28}{mode:<20}{statistics.median(values):>11.2f}{percentile(values, 0.95):>10.2f}")
     log()
     for name in result["endpoints"]:
         off = percentile(timings[(name, "off")], 0.95)
@@ -203,27 +261,34 @@ def report(result: dict, requests: int) -> None:
             ratio = percentile(timings[(name, mode)], 0.95) / off
             verdict = "within" if ratio <= TARGET else "OVER"
             log(f"{name}, logging {mode}: p95 / p95 off = {ratio:.3f} ({verdict} the {TARGET:.2f} target)")
-    expected = result["rounds"] * len(result["endpoints"])
-    log(f"rows written: {result['written']}; one per request with logging on (warm-up included) is {expected}")
+    log(
+        f"rows written: {result['written']}; one per object shown per request with logging on "
+        f"(warm-up included) is {result['expected']}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=500, help="measured requests per endpoint and mode")
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--candidates", type=int, default=50)
+    parser.add_argument("--candidates", type=int, default=50, help=f"at least {LIST_PAGE}: the list shows a full page")
     parser.add_argument("--prior", type=int, default=100_000, help="access log rows already in the table")
+    parser.add_argument("--database", default=DB_NAME, help="the PostgreSQL database to drop, create and use")
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database):
+        parser.error("--database: a plain lower-case name")
+    if args.candidates < LIST_PAGE:
+        parser.error(f"--candidates: at least {LIST_PAGE}")
 
-    admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    admin_sql(f"CREATE DATABASE {DB_NAME}")
+    admin_sql(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+    admin_sql(f"CREATE DATABASE {args.database}")
     try:
-        setup_django()
+        setup_django(args.database)
         from django.core.management import call_command
         from django.db import connection
 
-        log(f"PostgreSQL {DB_NAME}: migrating")
+        log(f"PostgreSQL {args.database}: migrating")
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
         admin, candidate = seed(args.candidates, args.prior)
@@ -231,17 +296,21 @@ def main() -> None:
             cursor.execute("VACUUM ANALYZE")
         seconds = time.perf_counter() - started
         log(f"seeded {args.candidates} candidates and {args.prior} prior log rows in {seconds:.1f} s")
-        log(f"{args.requests} requests per endpoint and mode after {args.warmup} warm-up, interleaved on/off")
+        modes = " / ".join(MODES)
+        log(f"{args.requests} requests per endpoint and mode after {args.warmup} warm-up, interleaved: {modes}")
         log()
         result = measure(admin, candidate, requests=args.requests, warmup=args.warmup)
-        report(result, args.requests)
+        report(result)
         log()
-        for setting, (median, p95) in bare_commits().items():
-            log(f"a bare one-row commit, synchronous_commit {setting}: median {median:.2f} ms, p95 {p95:.2f} ms")
+        for synchronous, (median, p95) in record_view_alone(admin, candidate).items():
+            setting = "on" if synchronous else "off"
+            log(f"record_view alone, ACCESS_LOG_SYNCHRONOUS_COMMIT {setting}: median {median:.2f} ms, p95 {p95:.2f} ms")
+        for way, (median, p95) in bare_commits().items():
+            log(f"a bare one-row commit, {way}: median {median:.2f} ms, p95 {p95:.2f} ms")
         connection.close()
     finally:
         if not args.keep_db:
-            admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            admin_sql(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
 
 
 if __name__ == "__main__":

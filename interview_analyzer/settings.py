@@ -321,6 +321,10 @@ RECORDING_DECODE_TIMEOUT_SECONDS = env.int("RECORDING_DECODE_TIMEOUT_SECONDS", d
 
 # --- Who saw which candidate (LOG-1): every view of a candidate's data writes an access log row (off only to measure)
 ACCESS_LOG_ENABLED = env.bool("ACCESS_LOG_ENABLED", default=True)
+# On PostgreSQL, whether a log row's commit waits for the WAL flush (on). Off: the row's own statement sets
+# synchronous_commit off for itself; still committed before the response, but a database server crash can lose the
+# last ~0.6 s of entries (hiring/access_log/record.py). Ignored on SQLite.
+ACCESS_LOG_SYNCHRONOUS_COMMIT = env.bool("ACCESS_LOG_SYNCHRONOUS_COMMIT", default=True)
 
 # --- Consent and retention (CON-1, RET-1) ---------------------------------------------------------------------------
 # How long a consent link stays valid; resending issues a new link and voids the old one (CON-6).

@@ -1,26 +1,47 @@
 """Writing the access log (LOG-1), and the markers that say which views must write it.
 
-When the row is written, and why no entry is lost: ``record_view`` inserts the row in the request itself, in
-autocommit (the project does not wrap requests in a transaction), before the view returns its response. The row is
-committed, and flushed to PostgreSQL's WAL, before the first byte of the candidate's data leaves the
-server, including for streamed files and audio, whose bodies are produced only after the view has returned. If the
-insert fails, the view raises, the answer is a 500 and nothing was shown. There is no window between response and
-write: a crash before the commit means the data was not shown; a crash after it leaves the entry, which may then
-over-state what reached the reader but never under-state it. ``bench/bench_access_log.py`` measures the cost.
+When the row is written, and why no entry is lost: ``record_view`` (one object), ``record_views`` (a page about
+several candidates, such as the comparison) and ``record_listed`` (an API list page) insert their rows in the request
+itself, in autocommit (the project does not wrap requests in a transaction), before the view returns its response.
+The rows are committed before the first byte of the candidate's data leaves the server, including for streamed files
+and audio, whose bodies are produced only after the view has returned. If the insert fails, the view raises, the
+answer is a 500 and nothing was shown. There is no window between response and write: a crash before the commit means
+the data was not shown; a crash after it leaves the entry, which may then over-state what reached the reader (a
+serializer that fails after the page was logged, the second of two SQLite batches that fails after the first was
+committed) but never under-state it. Called inside a transaction (``atomic``), the rows commit with it.
 
-What counts as one read: a GET of one object that answers with the data. Lists are not logged yet: the server pages
-that list candidates show names and stages to find someone, and opening anything of a candidate is logged; the API
-lists return full rows and are the open item (one row per candidate on a page of 100 is 1,200 parameters, beyond
-SQLite's 999 in one INSERT, which would break the fixed query count of every list). HEAD (headers only) writes
-nothing; 403 and 404 are raised before the call (``member_required``, ``get_visible_or_404``), so they write nothing
-either. Audio is logged once per playback: the request without ``Range`` or with a range starting at byte 0 (what a
-player sends when it starts), not the later range requests of seeking and buffering.
+How long the commit waits: with ``ACCESS_LOG_SYNCHRONOUS_COMMIT`` on (the default) PostgreSQL flushes the row to its
+WAL before it answers the commit, so the row survives a crash of the database server too. With it off, on PostgreSQL
+only, the rows are written in a transaction that begins with ``SET LOCAL synchronous_commit TO OFF``: the commit is
+still acknowledged before the response, so a crash of the application loses nothing, but a crash of the database
+server (or of its machine) can lose the entries of the last ~3 x ``wal_writer_delay`` (0.6 s by default). It costs
+the transaction's round trips (BEGIN, SET, COMMIT) and saves the flush wait, which pays only where the disk is slow to
+flush. Inside a transaction the setting is left alone (it would apply to the whole transaction). SQLite ignores the
+option. ``bench/bench_access_log.py`` measures both.
+
+The rows are written by the ORM (SEC-ORM): the values shared by a request's rows (time, kind, actor, address) are
+taken once; per row only the candidate, the object's id and the digest (one HMAC) differ. One row is one INSERT in
+autocommit (``save(force_insert=True)``); several are one ``bulk_create`` (on SQLite, in batches). The actor's name
+comes from the member or key the request already holds. ``tests/hiring/test_access_log.py`` checks a logged view or
+list costs that INSERT and no other query.
+
+What counts as one read: a GET of one object that answers with the data, one row; a GET of an API list, one row per
+object of the candidates' data on the returned page (``CandidateDataReads.paginate_queryset``), in one INSERT (on
+SQLite, in batches of at most 999 parameters: a page of 100 is two). An empty page writes nothing, and a list shows
+only the rows ``visible_to`` the caller, so another organization's objects never appear. The server pages that list
+candidates show names and stages to find someone and are not logged; opening anything of a candidate is. HEAD
+(headers only) writes nothing; 403 and 404 are raised before the call (``member_required``, ``get_visible_or_404``), so
+they write nothing either. Audio is logged once per playback: the request without ``Range`` or with a range starting
+at byte 0 (what a player sends when it starts), not the later range requests of seeking and buffering.
 """
 
 from functools import cache
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from hiring.access_log.models import AccessKind, AccessLogEntry
@@ -76,50 +97,107 @@ def _actor(request):
     return member, key
 
 
-def _entry(request, candidate, kind: str, obj, member, key, ip) -> AccessLogEntry:
-    return AccessLogEntry(
-        organization_id=candidate.organization_id,
-        kind=AccessKind(kind),
-        object_ref=getattr(obj if obj is not None else candidate, "public_id", ""),
-        member=member,
-        api_key=key,
-        actor_ref=key.public_id if key is not None else member.public_id,
-        actor_name=key.name if key is not None else member.user.display_name,
-        actor_role=member.role,
-        candidate=candidate,
-        candidate_digest=candidate_digest(candidate.public_id),
-        client_ip=ip,
+def _skips_flush_wait() -> bool:
+    """``ACCESS_LOG_SYNCHRONOUS_COMMIT`` off, on PostgreSQL, outside a transaction (inside one, ``SET LOCAL`` would
+    apply to the whole enclosing transaction)."""
+    return (
+        not settings.ACCESS_LOG_SYNCHRONOUS_COMMIT
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
     )
+
+
+class _Writer:
+    """The rows of one request: the values they share (time, kind, actor, address) taken once, then one model
+    instance per row, inserted by the ORM (SEC-ORM) in one statement."""
+
+    def __init__(self, request, kind: str):
+        member, key = _actor(request)
+        self.shared = {
+            "at": timezone.now(),
+            "kind": AccessKind(kind),
+            "member": member,
+            "api_key": key,
+            "actor_ref": key.public_id if key is not None else member.public_id,
+            "actor_name": key.name if key is not None else member.user.display_name,
+            "actor_role": member.role,
+            "client_ip": client_ip(request),
+        }
+        self.entries: list[AccessLogEntry] = []
+
+    def add(self, candidate, object_ref: str) -> None:
+        self.entries.append(
+            AccessLogEntry(
+                organization_id=candidate.organization_id,
+                object_ref=object_ref,
+                candidate=candidate,
+                candidate_digest=candidate_digest(candidate.public_id),
+                **self.shared,
+            )
+        )
+
+    def write(self) -> int:
+        """One row: one INSERT in autocommit (no BEGIN/COMMIT round trips). Several: ``bulk_create``, one INSERT in
+        its own transaction (on SQLite in batches of at most 999 parameters). With the flush wait skipped: the same
+        in a transaction that starts with ``SET LOCAL synchronous_commit TO OFF``."""
+        if not self.entries:
+            return 0
+        if _skips_flush_wait():
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                self._insert()
+        else:
+            self._insert()
+        return len(self.entries)
+
+    def _insert(self) -> None:
+        if len(self.entries) == 1:
+            self.entries[0].save(force_insert=True)
+        else:
+            AccessLogEntry.objects.bulk_create(self.entries)
 
 
 def _enabled(request) -> bool:
     return settings.ACCESS_LOG_ENABLED and request.method == "GET"
 
 
-def record_view(request, candidate, kind: str, obj=None) -> AccessLogEntry | None:
+def record_view(request, candidate, kind: str, obj=None) -> int:
     """Log that the acting member (or API key) of ``request`` was shown ``obj`` of ``candidate`` (LOG-1).
 
     Call it after the object was fetched through ``visible_to`` and before returning the response. ``obj`` defaults
-    to the candidate. Returns the committed row, or None for a HEAD request, with ``ACCESS_LOG_ENABLED`` off, or
-    when ``candidate`` is None (the object names no candidate)."""
+    to the candidate. Returns the number of rows written: 1, or 0 for a HEAD request, with ``ACCESS_LOG_ENABLED``
+    off, or when ``candidate`` is None (the object names no candidate)."""
     if candidate is None or not _enabled(request):
-        return None
-    member, key = _actor(request)
-    entry = _entry(request, candidate, kind, obj, member, key, client_ip(request))
-    entry.save(force_insert=True)  # one INSERT, committed on its own (autocommit): no BEGIN/COMMIT round trips
-    return entry
+        return 0
+    writer = _Writer(request, kind)
+    writer.add(candidate, getattr(obj if obj is not None else candidate, "public_id", ""))
+    return writer.write()
 
 
-def record_views(request, candidates, kind: str, obj=None) -> list[AccessLogEntry]:
-    """One row per candidate shown on a page about several (the comparison), in one insert."""
+def record_views(request, candidates, kind: str, obj=None) -> int:
+    """One row per candidate shown on a page about several (the comparison; ``obj`` is what the page is of), in one
+    insert."""
     candidates = [candidate for candidate in candidates if candidate is not None]
     if not candidates or not _enabled(request):
-        return []
-    member, key = _actor(request)
-    ip = client_ip(request)
-    return AccessLogEntry.objects.bulk_create(
-        [_entry(request, candidate, kind, obj, member, key, ip) for candidate in candidates]
-    )
+        return 0
+    writer = _Writer(request, kind)
+    for candidate in candidates:
+        writer.add(candidate, getattr(obj if obj is not None else candidate, "public_id", ""))
+    return writer.write()
+
+
+def record_listed(request, objects, kind: str) -> int:
+    """One row per object of a candidate's data on a list page (``object_ref`` the object's public id, the candidate
+    its own), in one insert; objects that name no candidate are skipped. Nothing for an empty page."""
+    if not objects or not _enabled(request):
+        return 0
+    writer = _Writer(request, kind)
+    for obj in objects:
+        candidate = candidate_of(obj)
+        if candidate is not None:
+            writer.add(candidate, obj.public_id)
+    return writer.write()
 
 
 def starts_playback(request) -> bool:
@@ -144,14 +222,34 @@ def reads_candidate_data(kind: str):
 
 
 class CandidateDataReads:
-    """Mixin for API view sets over a candidate's data: ``retrieve`` logs the object it returns (LOG-1).
+    """Mixin for API view sets over a candidate's data: ``retrieve`` logs the object it returns, and ``list`` every
+    object on the page it returns (LOG-1).
 
     ``candidate_data_kinds`` maps each action that returns the data (``retrieve`` and any detail ``GET`` action) to
-    its kind; actions other than ``retrieve`` call ``record_view`` themselves."""
+    its kind; actions other than ``retrieve`` and ``list`` call ``record_view`` themselves. A view set that lists gets
+    ``"list"`` with the kind of ``retrieve`` unless it declares one. The list is logged where it is paginated (every
+    list is, SEC-VAL): the page's objects, their candidates joined in the same query (``select_related``), go to
+    ``record_listed`` in one insert, before the page is serialized and answered."""
 
     candidate_data_kinds: dict[str, str] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        kinds = cls.candidate_data_kinds
+        if callable(getattr(cls, "list", None)) and "list" not in kinds and "retrieve" in kinds:
+            cls.candidate_data_kinds = {**kinds, "list": kinds["retrieve"]}
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         record_view(request, candidate_of(instance), self.candidate_data_kinds["retrieve"], instance)
         return self.respond(instance)
+
+    def paginate_queryset(self, queryset):
+        path = _candidate_path(queryset.model)
+        if path:
+            queryset = queryset.select_related("__".join(path))
+        page = super().paginate_queryset(queryset)
+        if page is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} lists candidate data unpaginated (SEC-VAL, LOG-1)")
+        record_listed(self.request, page, self.candidate_data_kinds["list"])
+        return page

@@ -10,6 +10,12 @@ for the API, and requires that
   in ``NOT_CANDIDATE_DATA`` with the reason it shows none of the candidate's data;
 - no other answer (404, 405, a redirect) writes anything, and an exemption that no longer answers 200 fails.
 
+The second walk does the same for every API list (a route without an id that answers GET), read as the API key: a
+list whose page holds any of the candidate's objects must be marked (``CandidateDataReads``) and write exactly one
+entry per such object on the page (its public id, that candidate, the list's kind, the key as the actor) and no
+other; a list of nothing of theirs writes nothing, and a marked list the walk never saw list the candidate's data
+fails.
+
 A new page or API endpoint that returns a candidate's data without logging fails here the day it is added.
 """
 
@@ -49,6 +55,12 @@ NOT_CANDIDATE_DATA = {
     "deletion record's (RET-5)",
 }
 ID_ENDPOINTS = [e for e in all_endpoints() if "<pid:" in e.route and e.route.count("<") == 1]
+LIST_ENDPOINTS = [
+    e
+    for e in all_endpoints()
+    if e.path.startswith("/api/") and "<" not in e.route and "get" in (getattr(e.view, "actions", None) or {})
+]
+LOG_INSERT = f'INSERT INTO "{AccessLogEntry._meta.db_table}"'
 
 
 def declared_kind(endpoint) -> str | None:
@@ -145,6 +157,79 @@ def test_every_read_of_candidate_data_writes_exactly_one_entry_and_every_such_vi
     assert {"api-candidate-detail", "api-analysis-explanation", "api-recording-audio"} <= answered
 
 
+def test_every_api_list_of_candidate_data_logs_each_object_on_the_page_and_every_such_list_is_marked(
+    team, ada, reader_key
+):
+    candidate = ada.candidate
+    key, api = reader_key
+    data_ids = set(graph.candidate_public_ids(candidate))
+    failures, answered, unmarked = [], set(), set()
+    for endpoint in LIST_ENDPOINTS:
+        kind = declared_kind(endpoint)
+        caches[settings.RATELIMIT_USE_CACHE].clear()
+        before = AccessLogEntry.objects.for_operators().count()
+        response = api.get(endpoint.path, {"page_size": 100})
+        new = list(AccessLogEntry.objects.for_operators().order_by("pk")[before:])
+        label = f"{endpoint.label}: {response.status_code}"
+        listed = []
+        if response.status_code == 200:
+            listed = [row["id"] for row in response.json()["results"] if row.get("id") in data_ids]
+        if not listed:
+            if new:
+                failures.append(f"{label} wrote {len(new)} entries for a page without the candidate's data")
+            continue
+        if kind is None:
+            unmarked.add(endpoint.label)
+            continue
+        answered.add(endpoint.label)
+        logged = sorted((entry.kind, entry.candidate_id, entry.object_ref) for entry in new)
+        if logged != sorted((kind, candidate.pk, public_id) for public_id in listed):
+            failures.append(f"{label} listed {sorted(listed)} but logged {logged}")
+        if {(entry.actor_ref, entry.api_key_id) for entry in new} != {(key.public_id, key.pk)}:
+            failures.append(f"{label} did not log the API key as the actor")
+    assert failures == []
+    assert unmarked == set(), f"These lists show a candidate's data without logging it (LOG-1): {sorted(unmarked)}"
+    marked = {e.label for e in LIST_ENDPOINTS if declared_kind(e)}
+    assert marked == answered, f"Marked lists the walk never saw list the candidate's data: {sorted(marked - answered)}"
+    assert {"api-candidate-list", "api-interview-list", "api-decision-list", "api-document-list"} <= answered
+    assert {"api-consent-list", "api-analysis-list", "api-delivery-list"} <= answered
+
+
+def test_a_list_logs_one_row_per_listed_object_by_the_key_and_nothing_for_an_empty_page_head_or_a_rival(
+    team, globex, ada, reader_key
+):
+    other = full_candidate(team.admin, name="Bo Berg", email="bo@mail.test", hiring=ada.candidate.hiring)
+    key, api = reader_key
+    globex.organization.plan = "team"
+    globex.organization.save(update_fields=["plan"])
+    _, raw = create_api_key(actor=globex.admin, name="Rival", scopes=["read"], allowed_cidrs=[])
+    rival_api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    nobody = "cand_" + "0" * 22
+    assert api.get("/api/v1/interviews/", {"candidate": nobody}).json()["results"] == []  # an empty page
+    assert api.head("/api/v1/candidates/").status_code == 200  # headers only
+    assert rival_api.get("/api/v1/candidates/").json()["results"] == []  # Acme's candidates are not Globex's
+    assert rival_api.get("/api/v1/interviews/").json()["results"] == []
+    assert not AccessLogEntry.objects.for_operators().exists()
+
+    listed = api.get("/api/v1/candidates/").json()["results"]
+    assert sorted(row["id"] for row in listed) == sorted([ada.candidate.public_id, other.candidate.public_id])
+    entries = list(AccessLogEntry.objects.for_operators())
+    assert sorted((e.object_ref, e.candidate_id) for e in entries) == sorted(
+        [(ada.candidate.public_id, ada.candidate.pk), (other.candidate.public_id, other.candidate.pk)]
+    )
+    for entry in entries:
+        assert (entry.kind, entry.api_key, entry.member, entry.actor_ref, entry.actor_name) == (
+            AccessKind.CANDIDATE,
+            key,
+            team.admin,
+            key.public_id,
+            "Reporting",
+        )
+        assert entry.candidate_digest == candidate_digest(entry.object_ref) and entry.client_ip == "198.51.100.4"
+        assert entry.organization == team.organization
+
+
 def test_a_rival_a_missing_object_a_refused_role_and_a_head_request_log_nothing(team, globex, ada):
     candidate = ada.candidate
     document = candidate.documents.get()
@@ -231,25 +316,48 @@ def test_the_comparison_logs_each_candidate_it_shows(team, ada, admin_browser):
     assert {e.object_ref for e in entries} == {ada.candidate.hiring.public_id}
 
 
+def _queries(client, path, **params) -> list[str]:
+    caches[settings.RATELIMIT_USE_CACHE].clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, params).status_code == 200, path
+    return [query["sql"] for query in queries.captured_queries]
+
+
 def test_a_logged_view_costs_one_insert_and_nothing_else(settings, ada, admin_browser, reader_key):
     """What ``bench/bench_access_log.py`` measures the time of: one INSERT per view, no lookup of its own."""
     _key, api = reader_key
     for client, path in (
         (admin_browser, f"/candidates/{ada.candidate.public_id}/"),
         (api, f"/api/v1/candidates/{ada.candidate.public_id}/"),
+        (api, "/api/v1/candidates/"),
     ):
         client.get(path)
         counted = {}
         for enabled in (False, True):
             settings.ACCESS_LOG_ENABLED = enabled
-            caches[settings.RATELIMIT_USE_CACHE].clear()
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get(path).status_code == 200
-            counted[enabled] = [query["sql"] for query in queries.captured_queries]
+            counted[enabled] = _queries(client, path)
         logged = [sql for sql in counted[True] if "hiring_accesslogentry" in sql]
         assert len(counted[True]) == len(counted[False]) + 1, path
-        assert len(logged) == 1 and logged[0].startswith('INSERT INTO "hiring_accesslogentry"'), path
+        assert len(logged) == 1 and logged[0].startswith(LOG_INSERT), path
         assert not [sql for sql in counted[False] if "hiring_accesslogentry" in sql], path
+
+
+def test_a_logged_list_reads_nothing_more_than_an_unlogged_one(settings, ada, reader_key):
+    """The candidate of every object on a list page comes with the page's own query (no query per row): with logging
+    on, each list of a candidate's data runs the queries it runs with logging off, and its log INSERTs."""
+    _key, api = reader_key
+    for endpoint in LIST_ENDPOINTS:
+        if declared_kind(endpoint) is None:
+            continue
+        _queries(api, endpoint.path, page_size=100)  # once before, as in the other test: the key's first use today
+        counted = {}
+        for enabled in (False, True):
+            settings.ACCESS_LOG_ENABLED = enabled
+            counted[enabled] = _queries(api, endpoint.path, page_size=100)
+        inserts = [sql for sql in counted[True] if sql.startswith(LOG_INSERT)]
+        reads = [sql for sql in counted[True] if not sql.startswith(LOG_INSERT)]
+        assert len(reads) == len(counted[False]), (endpoint.label, reads[len(counted[False]) :])
+        assert len(inserts) == 1, endpoint.label
 
 
 def test_logging_off_writes_nothing(settings, ada, admin_browser):
