@@ -2,14 +2,26 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import middleware as auth_middleware
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import translation
 
 from accounts import mfa
+from accounts.backends import upgrade_session_backend
 from accounts.models import Membership
 
 ACTIVE_ORGANIZATION_SESSION_KEY = "active_organization"
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, after pointing a session signed in before issue 17 at the membership-loading backends
+    (``accounts.backends.upgrade_session_backend``), so that upgrading signs nobody out."""
+
+    def process_request(self, request):
+        if hasattr(request, "session"):
+            upgrade_session_backend(request.session)
+        super().process_request(request)
 
 
 class ActingMemberMiddleware:

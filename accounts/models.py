@@ -175,8 +175,27 @@ class MembershipQuerySet(TenantQuerySet):
     def active(self):
         return self.filter(is_active=True, user__is_active=True)
 
+    def with_verified_flag(self):
+        """Each membership carries whether its user's login address is verified (ID-6), in the same query, so
+        ``Membership.is_verified`` asks nothing more (issue 17: one membership query per request)."""
+        from allauth.account.models import EmailAddress
+
+        verified = EmailAddress.objects.filter(
+            user_id=models.OuterRef("user_id"), email__iexact=models.OuterRef("user__email"), verified=True
+        )
+        return self.annotate(user_email_verified=models.Exists(verified))
+
     def acting_for(self, user, organization_public_id: str | None = None):
-        """The membership a signed-in user acts through: the chosen organization's, else their oldest (ORG-1)."""
+        """The membership a signed-in user acts through: the chosen organization's, else their oldest (ORG-1).
+
+        A user loaded by the session backends (``accounts.backends``) brings their active memberships along
+        (``loaded_memberships``, oldest first): the choice is made from those, without another query (issue 17)."""
+        loaded = getattr(user, "loaded_memberships", None)
+        if loaded is not None:
+            chosen = [
+                m for m in loaded if organization_public_id and m.organization.public_id == organization_public_id
+            ]
+            return (chosen or loaded or [None])[0]
         qs = self.active().filter(user=user).select_related("organization", "user").order_by("created_at", "pk")
         if organization_public_id:
             chosen = qs.filter(organization__public_id=organization_public_id).first()
@@ -213,7 +232,8 @@ class Membership(TenantModel):
     @property
     def is_verified(self) -> bool:
         if not hasattr(self, "_is_verified"):
-            self._is_verified = self.user.has_verified_email()
+            annotated = getattr(self, "user_email_verified", None)  # from ``with_verified_flag``
+            self._is_verified = self.user.has_verified_email() if annotated is None else annotated
         return self._is_verified
 
 

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 import jwt
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts import audit
@@ -108,23 +108,29 @@ def membership_for_access_token(token: str) -> Membership:
 
     The membership and its user must be active, the user must still be the token's subject and have a verified
     email, and the token's refresh family must not be revoked (logout and reuse end access tokens at once).
+    The membership, its user and organization, the verified flag and the family's liveness are one query (issue 17).
     """
     claims = decode_access_token(token)
-    membership = Membership.objects.select_related("user", "organization").filter(public_id=claims["mem"]).first()
+    live_family = RefreshSession.objects.filter(
+        membership_id=models.OuterRef("pk"), family=claims["sid"], revoked_at__isnull=True
+    )
+    membership = (
+        Membership.objects.select_related("user", "organization")
+        .with_verified_flag()
+        .annotate(family_is_live=models.Exists(live_family))
+        .filter(public_id=claims["mem"])
+        .first()
+    )
     if (
         membership is None
         or not membership.is_active
         or not membership.user.is_active
         or membership.user.public_id != claims["sub"]
-        or not _family_is_live(membership=membership, family=claims["sid"])
+        or not membership.family_is_live
         or not membership.is_verified
     ):
         raise TokenRefused(ACCESS_REFUSED)
     return membership
-
-
-def _family_is_live(*, membership: Membership, family: str) -> bool:
-    return RefreshSession.objects.filter(membership=membership, family=family, revoked_at__isnull=True).exists()
 
 
 def membership_for_credentials(*, email: str, password: str) -> Membership:

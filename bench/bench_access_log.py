@@ -157,7 +157,7 @@ def measure(admin, candidate, *, requests: int, warmup: int) -> dict:
     from hiring.access_log import AccessLogEntry
 
     page = Client()
-    page.force_login(admin.user, backend="django.contrib.auth.backends.ModelBackend")
+    page.force_login(admin.user, backend="accounts.backends.ModelBackend")
     token = issue_tokens(user=admin.user, membership=admin, request_ip=HOST, user_agent="bench_access_log")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token.access_token}")
     endpoints = {  # name: (client, path, rows logged per request)

@@ -684,7 +684,7 @@ def direct_session(email: str) -> str:
     user = User.objects.get(email=email)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "accounts.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
@@ -957,7 +957,7 @@ def profile(orgs: dict, tokens: dict, largest) -> None:
     measured = orgs["measured"]
     recruiter = measured.recruiter
     client = Client(HTTP_HOST=HOST)
-    client.force_login(recruiter.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(recruiter.user, backend="accounts.backends.ModelBackend")
     targets = [
         (
             "candidate list API",

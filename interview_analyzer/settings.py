@@ -90,7 +90,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, after upgrading sessions signed in through the backends' old paths (accounts.backends).
+    "accounts.middleware.AuthenticationMiddleware",
     "accounts.middleware.ActingMemberMiddleware",
     # The user's saved language (User.language) over the browser's, once signed in (issue 14).
     "accounts.middleware.UserLanguageMiddleware",
@@ -180,9 +181,10 @@ RATE_LIMITS = {
 
 # --- Identity (ID-1, ID-4, ID-6) -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's, with get_user loading the memberships in the same query (issue 17: accounts.backends).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [

@@ -216,13 +216,13 @@ def test_queries_do_not_grow_with_hirings_candidates_or_interviews(acme, role):
 
 
 def test_query_count_is_pinned(acme, django_assert_num_queries):
-    """Session, user, membership and verified email, then the dashboard's four: the hirings shown, their candidates
-    per stage, every summary figure in one query, the awaiting list; retention's and consent's one each (the data
-    expiring soon, the oldest pending consents, each with its totals); and ai_analysis's two: the drafts awaiting
-    review and the failed analyses, each with its total. A query added per row would show here first (per role and
-    with every panel filled: tests/hiring/test_dashboard_queries.py)."""
+    """The session and one membership query (accounts.backends), then the dashboard's four: the hirings shown,
+    their candidates per stage, every summary figure in one query, the awaiting list; retention's and consent's one
+    each (the data expiring soon, the oldest pending consents, each with its totals); and ai_analysis's two: the
+    drafts awaiting review and the failed analyses, each with its total. A query added per row would show here first
+    (per role and with every panel filled: tests/hiring/test_dashboard_queries.py)."""
     build_pipeline(acme, acme.recruiter, hirings=2, past=2, upcoming=2)
     client = browser(acme.recruiter)
     client.get(DASHBOARD)  # the first request may warm caches
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         client.get(DASHBOARD)
