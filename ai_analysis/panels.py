@@ -59,14 +59,19 @@ def review_queue(request, obj=None) -> dict | None:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    # Only the columns the rows print: an analysis and its interview, candidate and hiring have some sixty columns,
+    # each compiled, fetched and turned into an attribute for every row (issue 17's dashboard target).
+    shown = ("public_id", "finished_at", "interview__scheduled_at", "interview__candidate__name")
     rows = list(
         waiting.select_related("interview__candidate__hiring")
+        .only(*shown, "interview__candidate__hiring__title")
         .annotate(draft_count=Coalesce(Subquery(draft_scores), 0), total=CountOf(waiting))
         .order_by("finished_at", "pk")[:QUEUE_ROWS]
     )
     failed = Analysis.objects.visible_to(member).filter(status=Analysis.Status.FAILED)
     failed_rows = list(
         failed.select_related("interview__candidate__hiring")
+        .only(*shown, "interview__candidate__hiring__title")
         .annotate(total=CountOf(failed))
         .order_by("-finished_at", "-pk")[:FAILED_ROWS]
     )

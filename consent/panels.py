@@ -45,6 +45,18 @@ def pending_consents(request, _obj=None) -> dict:
     pending = ConsentRequest.objects.visible_to(request.member).filter(status=ConsentStatus.PENDING)
     oldest = list(
         pending.select_related("candidate", "hiring")
+        # The columns the panel and its status badge print (issue 17: the dashboard's cost).
+        .only(
+            "public_id",
+            "status",
+            "expires_at",
+            "last_sent_at",
+            "responded_at",
+            "withdrawn_at",
+            "candidate__public_id",
+            "candidate__name",
+            "hiring__title",
+        )
         .annotate(
             total_waiting=CountOf(pending.filter(expires_at__gt=now)),
             total_lapsed=CountOf(pending.filter(expires_at__lte=now)),

@@ -17,7 +17,11 @@ DASHBOARD_EXPIRING = 8
 def expiring_panel(request, _obj=None) -> dict:
     """One query: the soonest clocks, each carrying the total (a range of the (organization, delete_after) index)."""
     expiring = expiring_soon(request.member)
-    clocks = list(expiring.annotate(total=CountOf(expiring))[:DASHBOARD_EXPIRING])
+    clocks = list(
+        expiring.only("delete_after", "candidate__public_id", "candidate__name", "candidate__hiring__title").annotate(
+            total=CountOf(expiring)
+        )[:DASHBOARD_EXPIRING]
+    )
     rows = [
         {
             "candidate": clock.candidate,
