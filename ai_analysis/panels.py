@@ -16,7 +16,7 @@ from ai_analysis import recordings
 from ai_analysis.models import Analysis, Feedback, Recording, Review, Score
 from interview_analyzer.page_panels import register_panel
 from interview_analyzer.roles import Role
-from interview_analyzer.tenancy import CountOf
+from interview_analyzer.tenancy import first_rows_and_total
 
 QUEUE_ROWS = 10
 FAILED_ROWS = 5
@@ -49,8 +49,8 @@ def review_queue(request, obj=None) -> dict | None:
     member = request.member
     if not member.has_role(Role.HIRING_MANAGER):
         return None
-    # Two queries: each list carries its total as a scalar subquery (no row means none at all), and the draft
-    # scores are counted for the rows shown only, not joined for every analysis waiting before the sort.
+    # Two queries while the lists are short (a third or fourth only when one is full: first_rows_and_total), and the
+    # draft scores are counted for the rows shown only, not joined for every analysis waiting before the sort.
     waiting = drafts_awaiting_review(member)
     draft_scores = (
         Score.objects.filter(analysis=OuterRef("pk"), status=Review.DRAFT)
@@ -61,22 +61,29 @@ def review_queue(request, obj=None) -> dict | None:
     )
     # Only the columns the rows print: an analysis and its interview, candidate and hiring have some sixty columns,
     # each compiled, fetched and turned into an attribute for every row (issue 17's dashboard target).
-    shown = ("public_id", "finished_at", "interview__scheduled_at", "interview__candidate__name")
-    rows = list(
+    shown = (
+        "public_id",
+        "finished_at",
+        "interview__scheduled_at",
+        "interview__candidate__name",
+        "interview__candidate__hiring__title",
+    )
+    rows, count = first_rows_and_total(
         waiting.select_related("interview__candidate__hiring")
-        .only(*shown, "interview__candidate__hiring__title")
-        .annotate(draft_count=Coalesce(Subquery(draft_scores), 0), total=CountOf(waiting))
-        .order_by("finished_at", "pk")[:QUEUE_ROWS]
+        .only(*shown)
+        .annotate(draft_count=Coalesce(Subquery(draft_scores), 0))
+        .order_by("finished_at", "pk"),
+        QUEUE_ROWS,
+        of=waiting,
     )
     failed = Analysis.objects.visible_to(member).filter(status=Analysis.Status.FAILED)
-    failed_rows = list(
-        failed.select_related("interview__candidate__hiring")
-        .only(*shown, "interview__candidate__hiring__title")
-        .annotate(total=CountOf(failed))
-        .order_by("-finished_at", "-pk")[:FAILED_ROWS]
+    failed_rows, failed_count = first_rows_and_total(
+        failed.select_related("interview__candidate__hiring").only(*shown).order_by("-finished_at", "-pk"),
+        FAILED_ROWS,
+        of=failed,
     )
     return {
-        "count": rows[0].total if rows else 0,
+        "count": count,
         "rows": [
             {
                 "candidate": analysis.interview.candidate.name,
@@ -88,7 +95,7 @@ def review_queue(request, obj=None) -> dict | None:
             }
             for analysis in rows
         ],
-        "failed_count": failed_rows[0].total if failed_rows else 0,
+        "failed_count": failed_count,
         "failed": [
             {
                 "candidate": analysis.interview.candidate.name,

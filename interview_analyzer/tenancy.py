@@ -65,6 +65,16 @@ class CountOf(models.Subquery):
         super().__init__(queryset.order_by().values("pk"))
 
 
+def first_rows_and_total(rows, limit: int, *, of) -> tuple[list, int]:
+    """The first ``limit`` of ``rows`` and how many ``of`` holds in all, for a list that is usually short (analyses
+    awaiting review, failed analyses): one that came back shorter than ``limit`` is everything, so its total costs
+    nothing; only a full one asks ``COUNT(*)`` of ``of`` (the same filter, without the rows' joins and annotations).
+    ``CountOf`` inside the list's query would save that round trip but compile the filter twice on every request,
+    the larger cost for a list that is rarely full (issue 17's dashboard)."""
+    shown = list(rows[:limit])
+    return shown, (len(shown) if len(shown) < limit else of.count())
+
+
 def counts_for(member, **querysets) -> dict[str, int]:
     """Several counts in one round trip: each queryset a ``CountOf`` read off the member's organization row."""
     organizations = type(member.organization)._default_manager
