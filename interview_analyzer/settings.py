@@ -327,6 +327,9 @@ ACCESS_LOG_ENABLED = env.bool("ACCESS_LOG_ENABLED", default=True)
 # synchronous_commit off for itself; still committed before the response, but a database server crash can lose the
 # last ~0.6 s of entries (hiring/access_log/record.py). Ignored on SQLite.
 ACCESS_LOG_SYNCHRONOUS_COMMIT = env.bool("ACCESS_LOG_SYNCHRONOUS_COMMIT", default=True)
+# When API list reads (one row per list page) are settled into one log entry per object (hiring/access_log/settle.py);
+# every reader of the log settles its organization's first, so this only keeps the pending rows few.
+ACCESS_LOG_SETTLE_CRON = env.str("ACCESS_LOG_SETTLE_CRON", default="* * * * *")
 
 # --- Consent and retention (CON-1, RET-1) ---------------------------------------------------------------------------
 # How long a consent link stays valid; resending issues a new link and voids the old one (CON-6).

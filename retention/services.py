@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Membership, Organization, validate_retention_days
+from hiring.access_log import settle_list_reads
 from hiring.models import Candidate, Decision
 from interview_analyzer.errors import Conflict
 from interview_analyzer.permissions import check_member, require_access
@@ -310,6 +311,9 @@ def _erase_rows(candidate: Candidate, *, reason: str, trigger: str, actor) -> De
     files = graph.candidate_files(candidate, using=connection.alias)
     public_ids = graph.candidate_public_ids(candidate, using=connection.alias)
     prefix = graph.candidate_storage_prefix(candidate)
+    # API list reads not yet settled name the candidate's objects: settled first, their entries are detached with the
+    # rest (LOG-1); a read that lands after this is settled detached, the candidate being gone by then.
+    settle_list_reads(candidate.organization_id)
     counts = graph.delete_candidate_rows(candidate, using=connection.alias)
     cleared = {}
     for model, attname, rows in graph.candidate_references(public_ids):

@@ -12,6 +12,12 @@ and address stay, so an auditor who holds the candidate's id can still find who 
 whom a row was about.
 
 Rows are the organization's admins' to read (``visible_to``); written only through ``hiring.access_log.record_view``.
+
+An API list page is written as one ``ListRead`` row naming every object on the page (one small insert in the request,
+instead of one row per object), and settled into one ``AccessLogEntry`` per object by
+``hiring.access_log.settle_list_reads``: every reader of the log (the admin pages and exports, the candidate's own
+export, the erasure) settles the organization's pending list reads first, and a periodic job does the rest, so no
+reader ever sees the log without them.
 """
 
 from django.db import models
@@ -93,3 +99,42 @@ class AccessLogEntry(TenantModel):
     @property
     def by_api_key(self) -> bool:
         return self.actor_ref.startswith("key_")
+
+
+class ListReadQuerySet(TenantQuerySet):
+    def restrict_to(self, member):
+        """No member reads these rows, admins included: they read the settled log."""
+        return self.none()
+
+
+class ListRead(TenantModel):
+    """One API list page of candidate data as it was read, not yet settled into ``AccessLogEntry`` rows (LOG-1).
+
+    ``shown`` holds, per object on the page, ``[candidate primary key, candidate digest, object public id]``; the
+    other columns are those the settled rows share. Settling (``hiring.access_log.settle_list_reads``) deletes this
+    row and writes its entries in one transaction; an entry whose candidate is gone by then (erased in between)
+    is written detached, as the erasure leaves every other row: no key, no object id, only the digest."""
+
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+    member = models.ForeignKey(
+        "accounts.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    api_key = models.ForeignKey(
+        "accounts.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    actor_ref = models.CharField(max_length=40)
+    actor_name = models.CharField(max_length=200, blank=True)
+    actor_role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    shown = models.JSONField(help_text=_("Per object: [candidate key, candidate digest, object public id]."))
+
+    objects = ListReadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("list read (not yet settled)")
+        verbose_name_plural = _("list reads (not yet settled)")
+
+    def __str__(self):
+        return f"{len(self.shown)} {self.get_kind_display()} by {self.actor_ref} at {self.at:%Y-%m-%d %H:%M}"

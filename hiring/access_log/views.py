@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from hiring.access_log.forms import AccessLogFilterForm
 from hiring.access_log.models import AccessLogEntry
+from hiring.access_log.settle import settle_list_reads
 from hiring.models import Candidate
 from interview_analyzer.permissions import member_required
 from interview_analyzer.roles import Role
@@ -62,6 +63,8 @@ def _read_only(request):
 
 
 def _entries(request):
+    """The organization's log, its pending API list reads settled first (LOG-1, ``hiring.access_log.settle``)."""
+    settle_list_reads(request.member.organization_id)
     return AccessLogEntry.objects.visible_to(request.member).select_related("candidate", "member__user")
 
 

@@ -38,7 +38,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hiring.access_log import AccessLogEntry
+from hiring.access_log import AccessLogEntry, settle_list_reads
 from hiring.models import Candidate
 from interview_analyzer.public_ids import PublicIdField
 from interview_analyzer.roles import Role
@@ -137,6 +137,7 @@ def accessed_by(candidate: Candidate) -> dict:
     """The access log of ``candidate`` as the candidate reads it (LOG-1): when, what, and who by role and
     organization; the member's name and address are left out (see the module's docstring)."""
     organization = candidate.organization.name
+    settle_list_reads(candidate.organization_id)  # API list reads not yet settled are accesses too
     rows = AccessLogEntry.objects.for_operators().filter(candidate=candidate).order_by("at", "pk")
     return {
         "title": str(_("Who accessed your data")),

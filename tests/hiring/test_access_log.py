@@ -13,8 +13,8 @@ for the API, and requires that
 The second walk does the same for every API list (a route without an id that answers GET), read as the API key: a
 list whose page holds any of the candidate's objects must be marked (``CandidateDataReads``) and write exactly one
 entry per such object on the page (its public id, that candidate, the list's kind, the key as the actor) and no
-other; a list of nothing of theirs writes nothing, and a marked list the walk never saw list the candidate's data
-fails.
+other, written in the request as one ``ListRead`` row and settled into those entries (``settle_list_reads``); a list
+of nothing of theirs writes nothing, and a marked list the walk never saw list the candidate's data fails.
 
 A new page or API endpoint that returns a candidate's data without logging fails here the day it is added.
 """
@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from accounts.services import create_api_key
 from ai_analysis.models import Recording
-from hiring.access_log import AccessKind, AccessLogEntry, candidate_digest
+from hiring.access_log import AccessKind, AccessLogEntry, ListRead, candidate_digest, settle_list_reads
 from interview_analyzer.roles import ROLE_ORDER, Role
 from retention import graph
 from retention import services as retention_services
@@ -61,6 +61,7 @@ LIST_ENDPOINTS = [
     if e.path.startswith("/api/") and "<" not in e.route and "get" in (getattr(e.view, "actions", None) or {})
 ]
 LOG_INSERT = f'INSERT INTO "{AccessLogEntry._meta.db_table}"'
+LIST_INSERT = f'INSERT INTO "{ListRead._meta.db_table}"'
 
 
 def declared_kind(endpoint) -> str | None:
@@ -169,15 +170,19 @@ def test_every_api_list_of_candidate_data_logs_each_object_on_the_page_and_every
         caches[settings.RATELIMIT_USE_CACHE].clear()
         before = AccessLogEntry.objects.for_operators().count()
         response = api.get(endpoint.path, {"page_size": 100})
+        reads = ListRead.objects.for_operators().count()
+        settle_list_reads()
         new = list(AccessLogEntry.objects.for_operators().order_by("pk")[before:])
         label = f"{endpoint.label}: {response.status_code}"
         listed = []
         if response.status_code == 200:
             listed = [row["id"] for row in response.json()["results"] if row.get("id") in data_ids]
         if not listed:
-            if new:
+            if new or reads:
                 failures.append(f"{label} wrote {len(new)} entries for a page without the candidate's data")
             continue
+        if kind is not None and reads != 1:
+            failures.append(f"{label} wrote {reads} list reads, not 1")
         if kind is None:
             unmarked.add(endpoint.label)
             continue
@@ -210,10 +215,15 @@ def test_a_list_logs_one_row_per_listed_object_by_the_key_and_nothing_for_an_emp
     assert api.head("/api/v1/candidates/").status_code == 200  # headers only
     assert rival_api.get("/api/v1/candidates/").json()["results"] == []  # Acme's candidates are not Globex's
     assert rival_api.get("/api/v1/interviews/").json()["results"] == []
-    assert not AccessLogEntry.objects.for_operators().exists()
+    assert not AccessLogEntry.objects.for_operators().exists() and not ListRead.objects.for_operators().exists()
 
     listed = api.get("/api/v1/candidates/").json()["results"]
     assert sorted(row["id"] for row in listed) == sorted([ada.candidate.public_id, other.candidate.public_id])
+    (read,) = ListRead.objects.for_operators()  # one row for the page, written before it was answered
+    assert sorted(ref for _key, _digest, ref in read.shown) == sorted(row["id"] for row in listed)
+    assert not AccessLogEntry.objects.for_operators().exists()
+    assert settle_list_reads() == 2
+    assert not ListRead.objects.for_operators().exists()
     entries = list(AccessLogEntry.objects.for_operators())
     assert sorted((e.object_ref, e.candidate_id) for e in entries) == sorted(
         [(ada.candidate.public_id, ada.candidate.pk), (other.candidate.public_id, other.candidate.pk)]
@@ -336,15 +346,18 @@ def test_a_logged_view_costs_one_insert_and_nothing_else(settings, ada, admin_br
         for enabled in (False, True):
             settings.ACCESS_LOG_ENABLED = enabled
             counted[enabled] = _queries(client, path)
-        logged = [sql for sql in counted[True] if "hiring_accesslogentry" in sql]
+        table, insert = (
+            ("hiring_listread", LIST_INSERT) if path.endswith("/candidates/") else ("hiring_accesslogentry", LOG_INSERT)
+        )
+        logged = [sql for sql in counted[True] if table in sql or "hiring_accesslogentry" in sql]
         assert len(counted[True]) == len(counted[False]) + 1, path
-        assert len(logged) == 1 and logged[0].startswith(LOG_INSERT), path
-        assert not [sql for sql in counted[False] if "hiring_accesslogentry" in sql], path
+        assert len(logged) == 1 and logged[0].startswith(insert), path
+        assert not [sql for sql in counted[False] if table in sql], path
 
 
 def test_a_logged_list_reads_nothing_more_than_an_unlogged_one(settings, ada, reader_key):
     """The candidate of every object on a list page comes with the page's own query (no query per row): with logging
-    on, each list of a candidate's data runs the queries it runs with logging off, and its log INSERTs."""
+    on, each list of a candidate's data runs the queries it runs with logging off, and one INSERT of its list read."""
     _key, api = reader_key
     for endpoint in LIST_ENDPOINTS:
         if declared_kind(endpoint) is None:
@@ -354,8 +367,8 @@ def test_a_logged_list_reads_nothing_more_than_an_unlogged_one(settings, ada, re
         for enabled in (False, True):
             settings.ACCESS_LOG_ENABLED = enabled
             counted[enabled] = _queries(api, endpoint.path, page_size=100)
-        inserts = [sql for sql in counted[True] if sql.startswith(LOG_INSERT)]
-        reads = [sql for sql in counted[True] if not sql.startswith(LOG_INSERT)]
+        inserts = [sql for sql in counted[True] if sql.startswith(LIST_INSERT)]
+        reads = [sql for sql in counted[True] if not sql.startswith(LIST_INSERT)]
         assert len(reads) == len(counted[False]), (endpoint.label, reads[len(counted[False]) :])
         assert len(inserts) == 1, endpoint.label
 
