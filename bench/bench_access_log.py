@@ -37,10 +37,14 @@ What it does (only 127.0.0.1 is contacted):
    one row was written per object shown with logging on and none with it off (counted once at the end, so no count
    query runs between the timed requests); then times ``record_view`` alone (outside a request) for both settings,
    and 300 bare commits of one row into a scratch table three ways (above), the part of the cost the disk decides;
-   drops the database unless ``--keep-db``.
+   settles the list reads the requests left (``settle_list_reads``, what the periodic job does) and times that;
+6. unless ``--no-http``: the same endpoints through two gunicorn servers with production settings
+   (``deploy/gunicorn.conf.py``, 2 workers each), one with the log off and one with it on, each request sent to both
+   in turn over keep-alive HTTP connections: what a client sees, network and WSGI server included;
+7. drops the database unless ``--keep-db``.
 
-In-process timing leaves out the network and the WSGI server, so the log's share of each request is larger here than
-behind gunicorn: a stricter measure of the same target. It prints figures; its exit status does not depend on them.
+In-process timing leaves out the network and the WSGI server; through gunicorn both are in, on both sides of the
+ratio. It prints figures; its exit status does not depend on them.
 
     .venv/bin/python bench/bench_access_log.py
     .venv/bin/python bench/bench_access_log.py --requests 100 --prior 10000   # a quicker run
@@ -50,6 +54,7 @@ behind gunicorn: a stricter measure of the same target. It prints figures; its e
 import argparse
 import os
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -57,8 +62,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for path in (ROOT, ROOT / "bench"):  # the project, and bench_hiring's server and client for the HTTP part
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 HOST = "127.0.0.1"
 DB_NAME = "ia_access"
@@ -81,6 +87,8 @@ def admin_sql(statement: str) -> None:
 def setup_django(db_name: str) -> None:
     os.environ["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/{db_name}"
     os.environ["DJANGO_DEBUG"] = "false"
+    # One random key for this process and the gunicorn servers it starts (tokens issued here must verify there).
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(48))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interview_analyzer.settings")
     import django
 
@@ -258,6 +266,78 @@ def bare_commits(count: int = 300) -> dict:
     return {name: (statistics.median(v), percentile(v, 0.95)) for name, v in figures.items()}
 
 
+def measure_http(admin, candidate, *, database: str, requests: int, warmup: int) -> dict:
+    """The same three endpoints through gunicorn (``deploy/gunicorn.conf.py``, production settings, 2 workers), over
+    keep-alive HTTP connections: one server with the log off and one with it on, against the same database, each
+    request sent to both in turn (the order alternating), so that both see the same machine. What a client sees:
+    the in-process figures above leave out HTTP and the WSGI server, which every real request also pays."""
+    import tempfile
+
+    import bench_hiring
+    from django.conf import settings
+
+    from accounts.tokens import issue_tokens
+
+    token = issue_tokens(user=admin.user, membership=admin, request_ip=HOST, user_agent="bench_access_log")
+    # The servers run with production settings, whose session cookie is named "__Host-sessionid".
+    cookie = "__Host-sessionid=" + bench_hiring.direct_session(admin.user.email).split("=", 1)[1]
+    paths = {
+        "candidate page": ({"Cookie": cookie}, f"/candidates/{candidate.public_id}/"),
+        "candidate API retrieve": (
+            {"Authorization": f"Bearer {token.access_token}"},
+            f"/api/v1/candidates/{candidate.public_id}/",
+        ),
+        f"candidate API list ({LIST_PAGE})": ({"Authorization": f"Bearer {token.access_token}"}, "/api/v1/candidates/"),
+    }
+    timings = {(name, mode): [] for name in paths for mode in ("off", "on")}
+    with tempfile.TemporaryDirectory(prefix="bench-access-http-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = bench_hiring.bench_environment(tmp, "production", settings.SECRET_KEY)
+        env["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/{database}"
+        bench_hiring.write_settings_wrapper(tmp)
+        bench_hiring.manage(env, "collectstatic", "--noinput")
+        servers = {
+            mode: bench_hiring.Server({**env, "ACCESS_LOG_ENABLED": "true" if mode == "on" else "false"}, tmp, 2)
+            for mode in ("off", "on")
+        }
+        try:
+            for server in servers.values():
+                server.start()
+            connections = {
+                (name, mode): bench_hiring.Connection(servers[mode].port, headers)
+                for name, (headers, _path) in paths.items()
+                for mode in servers
+            }
+            for round_number in range(warmup + requests):
+                for name, (_headers, path) in paths.items():
+                    for mode in ("off", "on") if round_number % 2 == 0 else ("on", "off"):
+                        status, body, elapsed = connections[(name, mode)].get(path)
+                        if status != 200:
+                            raise SystemExit(f"{name} ({mode}, HTTP): {status} {body[:200]!r}")
+                        if round_number >= warmup:
+                            timings[(name, mode)].append(elapsed * 1000)
+            for connection in connections.values():
+                connection.close()
+        finally:
+            for server in servers.values():
+                server.stop()
+    return timings
+
+
+def report_http(timings: dict) -> None:
+    names = list(dict.fromkeys(name for name, _mode in timings))
+    log(f"{'endpoint, through gunicorn':<34}{'mode':<8}{'median ms':>11}{'p95 ms':>10}")
+    for name in names:
+        for mode in ("off", "on"):
+            values = timings[(name, mode)]
+            log(f"{name:<34}{mode:<8}{statistics.median(values):>11.2f}{percentile(values, 0.95):>10.2f}")
+    log()
+    for name in names:
+        ratio = percentile(timings[(name, "on")], 0.95) / percentile(timings[(name, "off")], 0.95)
+        verdict = "within" if ratio <= TARGET else "OVER"
+        log(f"{name}, through gunicorn: p95 on / p95 off = {ratio:.3f} ({verdict} the {TARGET:.2f} target)")
+
+
 def report(result: dict) -> None:
     timings = result["timings"]
     log(f"{'endpoint':<28}{'mode':<20}{'median ms':>11}{'p95 ms':>10}")
@@ -291,6 +371,9 @@ def main() -> None:
     parser.add_argument("--prior", type=int, default=100_000, help="access log rows already in the table")
     parser.add_argument("--database", default=DB_NAME, help="the PostgreSQL database to drop, create and use")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--no-http", action="store_true", help="skip the measurement through gunicorn (two servers: log off, on)"
+    )
     args = parser.parse_args()
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database):
         parser.error("--database: a plain lower-case name")
@@ -323,6 +406,12 @@ def main() -> None:
             log(f"record_view alone, ACCESS_LOG_SYNCHRONOUS_COMMIT {setting}: median {median:.2f} ms, p95 {p95:.2f} ms")
         for way, (median, p95) in bare_commits().items():
             log(f"a bare one-row commit, {way}: median {median:.2f} ms, p95 {p95:.2f} ms")
+        if not args.no_http:
+            log()
+            log(f"through gunicorn: {args.requests} requests per endpoint and server after {args.warmup} warm-up")
+            report_http(
+                measure_http(admin, candidate, database=args.database, requests=args.requests, warmup=args.warmup)
+            )
         connection.close()
     finally:
         if not args.keep_db:
