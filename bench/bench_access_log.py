@@ -13,13 +13,12 @@ means the data was not shown; a crash after it leaves the entry. That is simpler
 response, and this bench measures what it costs: one indexed insert and its commit per view or list page.
 
 Part of that cost is the commit's wait for the WAL flush (an fsync). ``ACCESS_LOG_SYNCHRONOUS_COMMIT`` (default on)
-keeps it; off, the log's rows are written in a transaction that begins with ``SET LOCAL synchronous_commit TO OFF``
-(BEGIN, SET, INSERT, COMMIT: the ORM's way, SEC-ORM): the row is still committed before the response, so an
-application crash loses nothing, but a crash of the database server can lose the last ~0.6 s of entries (3 x
-``wal_writer_delay``). The bench measures both settings, and times the flush apart: bare one-row commits with the
-wait, with ``BEGIN; SET LOCAL synchronous_commit TO OFF; INSERT; COMMIT`` (four round trips, what the log does with
-the setting off) and, for comparison, with one statement that sets it for its own transaction (``RETURNING
-set_config(...)``: one round trip, but hand-written SQL, which the product does not use).
+keeps it; off, the log's rows are written through the ``access_log`` database alias, a connection whose session has
+``synchronous_commit`` off (one INSERT in autocommit, by the ORM, SEC-ORM): the row is still committed before the
+response, so an application crash loses nothing, but a crash of the database server can lose the last ~0.6 s of
+entries (3 x ``wal_writer_delay``). The bench measures both settings, and times the flush apart: bare one-row commits
+with the wait, on a session without it, and, for comparison, with ``BEGIN; SET LOCAL synchronous_commit TO OFF;
+INSERT; COMMIT`` (four round trips, the way the log skipped the wait before).
 
 What it does (only 127.0.0.1 is contacted):
 
@@ -38,9 +37,9 @@ What it does (only 127.0.0.1 is contacted):
    query runs between the timed requests); then times ``record_view`` alone (outside a request) for both settings,
    and 300 bare commits of one row into a scratch table three ways (above), the part of the cost the disk decides;
    settles the list reads the requests left (``settle_list_reads``, what the periodic job does) and times that;
-6. unless ``--no-http``: the same endpoints through two gunicorn servers with production settings
-   (``deploy/gunicorn.conf.py``, 2 workers each), one with the log off and one with it on, each request sent to both
-   in turn over keep-alive HTTP connections: what a client sees, network and WSGI server included;
+6. unless ``--no-http``: the same endpoints through three gunicorn servers with production settings
+   (``deploy/gunicorn.conf.py``, 2 workers each), one per mode, each request sent to all three in turn over
+   keep-alive HTTP connections: what a client sees, network and WSGI server included;
 7. drops the database unless ``--keep-db``.
 
 In-process timing leaves out the network and the WSGI server; through gunicorn both are in, on both sides of the
@@ -228,49 +227,52 @@ def record_view_alone(admin, candidate, count: int = 300) -> dict:
 
 def bare_commits(count: int = 300) -> dict:
     """Median and p95 ms of committing one small row three ways, interleaved: in autocommit with the commit's wait for
-    the WAL flush; in a transaction with ``SET LOCAL synchronous_commit TO OFF`` (BEGIN, SET, INSERT, COMMIT: four
-    round trips, what ``record_view`` does with ``ACCESS_LOG_SYNCHRONOUS_COMMIT`` off); and, for comparison, in one
-    statement that sets it for its own transaction (``RETURNING set_config(...)``). The part of the log's cost the
-    disk decides."""
-    from django.db import connection, transaction
+    the WAL flush (the log's default); in autocommit on a connection whose session has ``synchronous_commit`` off
+    (what the log does with ``ACCESS_LOG_SYNCHRONOUS_COMMIT`` off: the ``access_log`` alias); and, for comparison, in
+    a transaction with ``SET LOCAL synchronous_commit TO OFF`` (BEGIN, SET, INSERT, COMMIT: four round trips, the
+    earlier way). The part of the log's cost the disk decides."""
+    from django.db import connections, transaction
 
     insert = "INSERT INTO bench_commit (note) VALUES (%s)"
     note = ["x" * 60]
 
-    def flush_wait(cursor):
-        cursor.execute(insert, note)
+    def flush_wait():
+        with connections["default"].cursor() as cursor:
+            cursor.execute(insert, note)
 
-    def set_local(cursor):
-        with transaction.atomic():
+    def session_off():
+        with connections["access_log"].cursor() as cursor:
+            cursor.execute(insert, note)
+
+    def set_local():
+        with transaction.atomic(), connections["default"].cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute(insert, note)
 
-    def one_statement(cursor):
-        cursor.execute(insert + " RETURNING set_config('synchronous_commit', 'off', true)", note)
-
     ways = {
-        "autocommit, flush wait": flush_wait,
+        "autocommit, flush wait (on, the default)": flush_wait,
+        "autocommit, session without the flush wait (off)": session_off,
         "BEGIN; SET LOCAL off; INSERT; COMMIT": set_local,
-        "one statement, set_config off": one_statement,
     }
     figures = {name: [] for name in ways}
-    with connection.cursor() as cursor:
+    with connections["default"].cursor() as cursor:
         cursor.execute("CREATE TABLE bench_commit (id bigserial PRIMARY KEY, note text)")
-        for _round in range(4):
-            for name, way in ways.items():
-                for _ in range(count // 4):
-                    started = time.perf_counter()
-                    way(cursor)
-                    figures[name].append((time.perf_counter() - started) * 1000)
+    for _round in range(4):
+        for name, way in ways.items():
+            for _ in range(count // 4):
+                started = time.perf_counter()
+                way()
+                figures[name].append((time.perf_counter() - started) * 1000)
+    with connections["default"].cursor() as cursor:
         cursor.execute("DROP TABLE bench_commit")
     return {name: (statistics.median(v), percentile(v, 0.95)) for name, v in figures.items()}
 
 
 def measure_http(admin, candidate, *, database: str, requests: int, warmup: int) -> dict:
     """The same three endpoints through gunicorn (``deploy/gunicorn.conf.py``, production settings, 2 workers), over
-    keep-alive HTTP connections: one server with the log off and one with it on, against the same database, each
-    request sent to both in turn (the order alternating), so that both see the same machine. What a client sees:
-    the in-process figures above leave out HTTP and the WSGI server, which every real request also pays."""
+    keep-alive HTTP connections: one server per mode (log off, on, on without the flush wait), against the same
+    database, each request sent to all in turn (the order rotating), so that all see the same machine. What a client
+    sees: the in-process figures above leave out HTTP and the WSGI server, which every real request also pays."""
     import tempfile
 
     import bench_hiring
@@ -289,7 +291,7 @@ def measure_http(admin, candidate, *, database: str, requests: int, warmup: int)
         ),
         f"candidate API list ({LIST_PAGE})": ({"Authorization": f"Bearer {token.access_token}"}, "/api/v1/candidates/"),
     }
-    timings = {(name, mode): [] for name in paths for mode in ("off", "on")}
+    timings = {(name, mode): [] for name in paths for mode in MODES}
     with tempfile.TemporaryDirectory(prefix="bench-access-http-") as tmp_name:
         tmp = Path(tmp_name)
         env = bench_hiring.bench_environment(tmp, "production", settings.SECRET_KEY)
@@ -297,8 +299,16 @@ def measure_http(admin, candidate, *, database: str, requests: int, warmup: int)
         bench_hiring.write_settings_wrapper(tmp)
         bench_hiring.manage(env, "collectstatic", "--noinput")
         servers = {
-            mode: bench_hiring.Server({**env, "ACCESS_LOG_ENABLED": "true" if mode == "on" else "false"}, tmp, 2)
-            for mode in ("off", "on")
+            mode: bench_hiring.Server(
+                {
+                    **env,
+                    "ACCESS_LOG_ENABLED": str(SETTINGS[mode][0]).lower(),
+                    "ACCESS_LOG_SYNCHRONOUS_COMMIT": str(SETTINGS[mode][1]).lower(),
+                },
+                tmp,
+                2,
+            )
+            for mode in MODES
         }
         try:
             for server in servers.values():
@@ -309,8 +319,9 @@ def measure_http(admin, candidate, *, database: str, requests: int, warmup: int)
                 for mode in servers
             }
             for round_number in range(warmup + requests):
+                shift = round_number % len(MODES)
                 for name, (_headers, path) in paths.items():
-                    for mode in ("off", "on") if round_number % 2 == 0 else ("on", "off"):
+                    for mode in MODES[shift:] + MODES[:shift]:
                         status, body, elapsed = connections[(name, mode)].get(path)
                         if status != 200:
                             raise SystemExit(f"{name} ({mode}, HTTP): {status} {body[:200]!r}")
@@ -326,16 +337,18 @@ def measure_http(admin, candidate, *, database: str, requests: int, warmup: int)
 
 def report_http(timings: dict) -> None:
     names = list(dict.fromkeys(name for name, _mode in timings))
-    log(f"{'endpoint, through gunicorn':<34}{'mode':<8}{'median ms':>11}{'p95 ms':>10}")
+    log(f"{'endpoint, through gunicorn':<34}{'mode':<20}{'median ms':>11}{'p95 ms':>10}")
     for name in names:
-        for mode in ("off", "on"):
+        for mode in MODES:
             values = timings[(name, mode)]
-            log(f"{name:<34}{mode:<8}{statistics.median(values):>11.2f}{percentile(values, 0.95):>10.2f}")
+            log(f"{name:<34}{mode:<20}{statistics.median(values):>11.2f}{percentile(values, 0.95):>10.2f}")
     log()
     for name in names:
-        ratio = percentile(timings[(name, "on")], 0.95) / percentile(timings[(name, "off")], 0.95)
-        verdict = "within" if ratio <= TARGET else "OVER"
-        log(f"{name}, through gunicorn: p95 on / p95 off = {ratio:.3f} ({verdict} the {TARGET:.2f} target)")
+        off = percentile(timings[(name, "off")], 0.95)
+        for mode in MODES[1:]:
+            ratio = percentile(timings[(name, mode)], 0.95) / off
+            verdict = "within" if ratio <= TARGET else "OVER"
+            log(f"{name}, through gunicorn, logging {mode}: p95 / p95 off = {ratio:.3f} ({verdict} the {TARGET:.2f})")
 
 
 def report(result: dict) -> None:
@@ -372,7 +385,7 @@ def main() -> None:
     parser.add_argument("--database", default=DB_NAME, help="the PostgreSQL database to drop, create and use")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument(
-        "--no-http", action="store_true", help="skip the measurement through gunicorn (two servers: log off, on)"
+        "--no-http", action="store_true", help="skip the measurement through gunicorn (a server per mode)"
     )
     args = parser.parse_args()
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database):

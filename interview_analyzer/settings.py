@@ -149,6 +149,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The same database through a session whose commits do not wait for the WAL flush: used only for the access log's
+    # rows, and only with ACCESS_LOG_SYNCHRONOUS_COMMIT off (hiring/access_log/record.py); opened on first use.
+    DATABASES["access_log"] = {
+        **DATABASES["default"],
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "options": "-c synchronous_commit=off"},
+        "TEST": {"MIRROR": "default"},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches: the default cache, and counters in a database table shared by every instance for rate limits (SEC-RL) -
@@ -323,9 +330,9 @@ RECORDING_DECODE_TIMEOUT_SECONDS = env.int("RECORDING_DECODE_TIMEOUT_SECONDS", d
 
 # --- Who saw which candidate (LOG-1): every view of a candidate's data writes an access log row (off only to measure)
 ACCESS_LOG_ENABLED = env.bool("ACCESS_LOG_ENABLED", default=True)
-# On PostgreSQL, whether a log row's commit waits for the WAL flush (on). Off: the row's own statement sets
-# synchronous_commit off for itself; still committed before the response, but a database server crash can lose the
-# last ~0.6 s of entries (hiring/access_log/record.py). Ignored on SQLite.
+# On PostgreSQL, whether a log row's commit waits for the WAL flush (on). Off: the row is written through the
+# "access_log" connection, whose session has synchronous_commit off; still committed before the response, but a
+# database server crash can lose the last ~0.6 s of entries (hiring/access_log/record.py). Ignored on SQLite.
 ACCESS_LOG_SYNCHRONOUS_COMMIT = env.bool("ACCESS_LOG_SYNCHRONOUS_COMMIT", default=True)
 # When API list reads (one row per list page) are settled into one log entry per object (hiring/access_log/settle.py);
 # every reader of the log settles its organization's first, so this only keeps the pending rows few.

@@ -12,12 +12,14 @@ committed) but never under-state it. Called inside a transaction (``atomic``), t
 
 How long the commit waits: with ``ACCESS_LOG_SYNCHRONOUS_COMMIT`` on (the default) PostgreSQL flushes the row to its
 WAL before it answers the commit, so the row survives a crash of the database server too. With it off, on PostgreSQL
-only, the rows are written in a transaction that begins with ``SET LOCAL synchronous_commit TO OFF``: the commit is
-still acknowledged before the response, so a crash of the application loses nothing, but a crash of the database
-server (or of its machine) can lose the entries of the last ~3 x ``wal_writer_delay`` (0.6 s by default). It costs
-the transaction's round trips (BEGIN, SET, COMMIT) and saves the flush wait, which pays only where the disk is slow to
-flush. Inside a transaction the setting is left alone (it would apply to the whole transaction). SQLite ignores the
-option. ``bench/bench_access_log.py`` measures both.
+only, the rows are written through the database alias ``access_log``: the same database, through a connection whose
+session has ``synchronous_commit`` off (set when it connects, ``settings.DATABASES``), so the INSERT is still one
+round trip in autocommit and its commit is still acknowledged before the response (a crash of the application loses
+nothing), but a crash of the database server (or of its machine) can lose the entries of the last
+~3 x ``wal_writer_delay`` (0.6 s by default). Inside a transaction the rows are written on the transaction's own
+connection and commit with it (a second connection could not see rows the transaction has not committed yet).
+SQLite ignores the option. ``bench/bench_access_log.py`` measures both. A connection pooler that refuses startup
+options (``-c``) refuses that connection: leave the option on behind such a pooler.
 
 The rows are written by the ORM (SEC-ORM): the values shared by a request's rows (time, kind, actor, address) are
 taken once; per row only the candidate, the object's id and the digest (one HMAC) differ. One row is one INSERT in
@@ -43,7 +45,7 @@ from functools import cache
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -100,14 +102,20 @@ def _actor(request):
     return member, key
 
 
-def _skips_flush_wait() -> bool:
-    """``ACCESS_LOG_SYNCHRONOUS_COMMIT`` off, on PostgreSQL, outside a transaction (inside one, ``SET LOCAL`` would
-    apply to the whole enclosing transaction)."""
-    return (
+NO_FLUSH_WAIT_ALIAS = "access_log"
+
+
+def _database() -> str:
+    """Where the rows go: the ``access_log`` alias (no flush wait) with ``ACCESS_LOG_SYNCHRONOUS_COMMIT`` off, on
+    PostgreSQL, outside a transaction; the default connection otherwise."""
+    if (
         not settings.ACCESS_LOG_SYNCHRONOUS_COMMIT
         and connection.vendor == "postgresql"
         and not connection.in_atomic_block
-    )
+        and NO_FLUSH_WAIT_ALIAS in settings.DATABASES
+    ):
+        return NO_FLUSH_WAIT_ALIAS
+    return DEFAULT_DB_ALIAS
 
 
 class _Writer:
@@ -145,24 +153,16 @@ class _Writer:
 
     def write(self) -> int:
         """One row: one INSERT in autocommit (no BEGIN/COMMIT round trips). Several: ``bulk_create``, one INSERT in
-        its own transaction (on SQLite in batches of at most 999 parameters). With the flush wait skipped: the same
-        in a transaction that starts with ``SET LOCAL synchronous_commit TO OFF``."""
+        its own transaction (on SQLite in batches of at most 999 parameters). Through the ``access_log`` alias when
+        the flush wait is skipped."""
         if not self.entries:
             return 0
-        if _skips_flush_wait():
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                self._insert()
-        else:
-            self._insert()
-        return len(self.entries)
-
-    def _insert(self) -> None:
+        using = _database()
         if len(self.entries) == 1:
-            self.entries[0].save(force_insert=True)
+            self.entries[0].save(force_insert=True, using=using)
         else:
-            AccessLogEntry.objects.bulk_create(self.entries)
+            type(self.entries[0]).objects.using(using).bulk_create(self.entries)
+        return len(self.entries)
 
 
 def _enabled(request) -> bool:

@@ -1,13 +1,14 @@
 """``ACCESS_LOG_SYNCHRONOUS_COMMIT`` (LOG-1): whether an access log row's commit waits for PostgreSQL's WAL flush.
 
-On (the default) the row is inserted in autocommit like any other statement. Off, on PostgreSQL, the rows are written
-in a transaction that begins with ``SET LOCAL synchronous_commit TO OFF``, so its commit does not wait for the flush,
-and the session keeps its setting; inside a transaction the setting is left alone. SQLite ignores the option. The rows
-are the same either way. ``bench/bench_access_log.py`` measures what it saves.
+On (the default) the row is inserted in autocommit on the request's own connection. Off, on PostgreSQL, outside a
+transaction, it is inserted through the ``access_log`` alias: the same database through a connection whose session
+has ``synchronous_commit`` off, one statement in autocommit; the request's own connection keeps its setting. Inside a
+transaction the row goes on the transaction's connection and commits with it. SQLite ignores the option. The rows are
+the same either way. ``bench/bench_access_log.py`` measures what it saves.
 """
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -16,7 +17,7 @@ from hiring.access_log import AccessKind, AccessLogEntry, ListRead, settle_list_
 from tests.hiring.factories import CandidateFactory, HiringFactory
 
 LOG_INSERT = (f'INSERT INTO "{AccessLogEntry._meta.db_table}"', f'INSERT INTO "{ListRead._meta.db_table}"')
-NO_FLUSH_WAIT = "SET LOCAL synchronous_commit TO OFF"
+PATHS = ("/api/v1/candidates/{}/", "/api/v1/candidates/")
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
 
 
@@ -31,31 +32,28 @@ def _world(org):
     return candidate, Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
-def _log_statements(api, path) -> list[str]:
-    """The access log's INSERTs of one request, and the ``SET LOCAL`` that may precede them."""
-    with CaptureQueriesContext(connection) as queries:
+def _inserts(api, path, alias="default") -> list[str]:
+    """The access log's INSERTs of one request on the connection of ``alias``."""
+    with CaptureQueriesContext(connections[alias]) as queries:
         assert api.get(path).status_code == 200, path
-    return [
-        query["sql"]
-        for query in queries.captured_queries
-        if query["sql"].startswith(LOG_INSERT) or query["sql"] == NO_FLUSH_WAIT
-    ]
+    return [query["sql"] for query in queries.captured_queries if query["sql"].startswith(LOG_INSERT)]
 
 
-def _show() -> str:
-    with connection.cursor() as cursor:
+def _show(alias="default") -> str:
+    with connections[alias].cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         return cursor.fetchone()[0]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("synchronous", [True, False])
-def test_the_rows_are_the_same_and_only_postgresql_outside_a_transaction_skips_the_flush(settings, acme, synchronous):
-    """In a test transaction (``atomic``), and on SQLite, the option changes nothing: the INSERT is the plain one."""
+def test_the_rows_are_the_same_and_inside_a_transaction_they_go_on_its_connection(settings, acme, synchronous):
+    """In a test transaction (``atomic``), and on SQLite, the option changes nothing: the plain INSERT, on the
+    request's own connection."""
     settings.ACCESS_LOG_SYNCHRONOUS_COMMIT = synchronous
     candidate, api = _world(acme)
-    for path in (f"/api/v1/candidates/{candidate.public_id}/", "/api/v1/candidates/"):
-        [insert] = _log_statements(api, path)
+    for path in PATHS:
+        [insert] = _inserts(api, path.format(candidate.public_id))
         assert insert.startswith(LOG_INSERT), path
     settle_list_reads()
     entries = AccessLogEntry.objects.for_operators().filter(kind=AccessKind.CANDIDATE, candidate=candidate)
@@ -64,31 +62,29 @@ def test_the_rows_are_the_same_and_only_postgresql_outside_a_transaction_skips_t
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_off_on_postgresql_the_rows_commit_without_waiting_for_the_flush(settings, acme):
+@pytest.mark.django_db(transaction=True, databases=["default", "access_log"])
+def test_off_on_postgresql_the_rows_go_through_a_session_that_skips_the_flush_wait(settings, acme):
     settings.ACCESS_LOG_SYNCHRONOUS_COMMIT = False
     candidate, api = _world(acme)
-    assert not connection.in_atomic_block and _show() == "on"
-    for path in (f"/api/v1/candidates/{candidate.public_id}/", "/api/v1/candidates/"):
-        statements = _log_statements(api, path)
-        assert statements[0] == NO_FLUSH_WAIT and [s.startswith(LOG_INSERT) for s in statements[1:]] == [True], path
-    assert _show() == "on"  # SET LOCAL ended with the rows' own transaction: the session's setting is untouched
+    assert not connection.in_atomic_block
+    for path in PATHS:
+        path = path.format(candidate.public_id)
+        with CaptureQueriesContext(connection) as own:
+            assert [sql.startswith(LOG_INSERT) for sql in _inserts(api, path, "access_log")] == [True], path
+        assert not [query for query in own.captured_queries if query["sql"].startswith(LOG_INSERT)], path
+    assert _show("access_log") == "off" and _show() == "on"  # the request's own connection keeps waiting
     settle_list_reads()
-    assert AccessLogEntry.objects.for_operators().count() == 3
-    # What the rows' transaction commits under: synchronous_commit off, and only inside it.
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(NO_FLUSH_WAIT)
-        assert _show() == "off"
-    assert _show() == "on"
+    assert AccessLogEntry.objects.for_operators().count() == 3  # committed: read on the default connection
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_on_postgresql_the_default_waits_and_a_transaction_is_left_alone(settings, acme):
+@pytest.mark.django_db(transaction=True, databases=["default", "access_log"])
+def test_on_postgresql_the_default_waits_and_a_transaction_keeps_its_rows(settings, acme):
     candidate, api = _world(acme)
-    assert NO_FLUSH_WAIT not in _log_statements(api, f"/api/v1/candidates/{candidate.public_id}/")  # the default
+    path = f"/api/v1/candidates/{candidate.public_id}/"
+    assert len(_inserts(api, path)) == 1  # the default: the request's own connection, which waits for the flush
     settings.ACCESS_LOG_SYNCHRONOUS_COMMIT = False
-    with transaction.atomic():  # the setting would apply to the whole enclosing transaction: not touched
-        [insert] = _log_statements(api, f"/api/v1/candidates/{candidate.public_id}/")
-        assert insert.startswith(LOG_INSERT) and _show() == "on"
+    with transaction.atomic():
+        assert len(_inserts(api, path)) == 1  # inside a transaction: on its connection, committed with it
+        assert AccessLogEntry.objects.for_operators().count() == 2
+    assert _show() == "on"
