@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from consent import services as consent_services
 from hiring import services
+from tests.retention.portal.conftest import approve_everything
+from tests.retention.world import full_candidate
 
 
 @dataclass
@@ -72,3 +74,19 @@ def acme_world(acme) -> HiringWorld:
 @pytest.fixture
 def globex_world(globex) -> HiringWorld:
     return build_world(globex)
+
+
+# The access log's tests (test_access_log*.py): an organization on the team plan (API keys), and a candidate with
+# everything a candidate can have, approved.
+@pytest.fixture
+def team(acme):
+    acme.organization.plan = "team"
+    acme.organization.save(update_fields=["plan"])
+    return acme
+
+
+@pytest.fixture
+def ada(team):
+    person = full_candidate(team.admin, name="Ada Lovelace", email="ada@mail.test")
+    approve_everything(person.candidate)
+    return person

@@ -82,20 +82,6 @@ def with_id(endpoint, public_id: str) -> str:
 
 
 @pytest.fixture
-def team(acme):
-    acme.organization.plan = "team"
-    acme.organization.save(update_fields=["plan"])
-    return acme
-
-
-@pytest.fixture
-def ada(team):
-    person = full_candidate(team.admin, name="Ada Lovelace", email="ada@mail.test")
-    approve_everything(person.candidate)
-    return person
-
-
-@pytest.fixture
 def admin_browser(team):
     client = Client(REMOTE_ADDR="203.0.113.7")
     client.force_login(team.admin.user)

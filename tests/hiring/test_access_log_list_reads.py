@@ -24,24 +24,10 @@ from interview_analyzer import jobs
 from retention import graph
 from retention import services as retention_services
 from retention.models import Trigger
-from tests.retention.portal.conftest import approve_everything, portal_path
+from tests.retention.portal.conftest import portal_path
 from tests.retention.world import full_candidate
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team(acme):
-    acme.organization.plan = "team"
-    acme.organization.save(update_fields=["plan"])
-    return acme
-
-
-@pytest.fixture
-def ada(team):
-    person = full_candidate(team.admin, name="Ada Lovelace", email="ada@mail.test")
-    approve_everything(person.candidate)
-    return person
 
 
 @pytest.fixture
