@@ -193,3 +193,20 @@ def test_two_settlers_at_once_write_each_entry_once(team, ada, api):
         thread.join()
     assert errors == [] and sum(written) == 40
     assert AccessLogEntry.objects.for_operators().count() == 40 and not ListRead.objects.for_operators().exists()
+
+
+def test_a_settler_leaves_the_reads_written_while_it_works_for_the_next_one(team, ada, api, monkeypatch):
+    """A reader settles what was pending when it started: an API client paging on meanwhile does not keep it busy."""
+    for _ in range(3):
+        _list_candidates(api)
+    entries_of = settle_module._entries_of
+
+    def meanwhile(reads):
+        _list_candidates(api)  # a read answered while the settler works
+        return entries_of(reads)
+
+    monkeypatch.setattr(settle_module, "_entries_of", meanwhile)
+    assert settle_list_reads(team.organization.pk) == 3
+    monkeypatch.undo()
+    assert ListRead.objects.for_operators().count() == 1
+    assert settle_list_reads() == 1 and not ListRead.objects.for_operators().exists()
