@@ -61,6 +61,14 @@ def globex(db) -> Org:
 
 
 @pytest.fixture
+def team(acme) -> Org:
+    """Acme, upgraded to the Team plan, which includes API keys (KEY-1)."""
+    acme.organization.plan = "team"
+    acme.organization.save(update_fields=["plan"])
+    return acme
+
+
+@pytest.fixture
 def broker():
     """The configured Dramatiq broker (stub by default, Redis or RabbitMQ in CI), with empty queues."""
     current = dramatiq.get_broker()

@@ -115,12 +115,6 @@ def _on_team_plan(org):
 
 
 @pytest.fixture
-def team(acme):
-    """Acme, upgraded to the Team plan, which includes API keys (KEY-1)."""
-    return _on_team_plan(acme)
-
-
-@pytest.fixture
 def rival(globex):
     """Globex, the rival organization, also on the Team plan."""
     return _on_team_plan(globex)

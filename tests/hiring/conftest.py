@@ -76,15 +76,8 @@ def globex_world(globex) -> HiringWorld:
     return build_world(globex)
 
 
-# The access log's tests (test_access_log*.py): an organization on the team plan (API keys), and a candidate with
+# The access log's tests (test_access_log*.py): a candidate of Acme on the team plan (tests/conftest.py) with
 # everything a candidate can have, approved.
-@pytest.fixture
-def team(acme):
-    acme.organization.plan = "team"
-    acme.organization.save(update_fields=["plan"])
-    return acme
-
-
 @pytest.fixture
 def ada(team):
     person = full_candidate(team.admin, name="Ada Lovelace", email="ada@mail.test")
