@@ -151,9 +151,14 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # The same database through a session whose commits do not wait for the WAL flush: used only for the access log's
     # rows, and only with ACCESS_LOG_SYNCHRONOUS_COMMIT off (hiring/access_log/record.py); opened on first use.
+    _options = DATABASES["default"].get("OPTIONS", {})
     DATABASES["access_log"] = {
         **DATABASES["default"],
-        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "options": "-c synchronous_commit=off"},
+        # libpq startup options: DATABASE_URL's own (?options=...) kept, synchronous_commit=off added after them.
+        "OPTIONS": {
+            **_options,
+            "options": " ".join(filter(None, [_options.get("options"), "-c synchronous_commit=off"])),
+        },
         "TEST": {"MIRROR": "default"},
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
