@@ -133,12 +133,23 @@ class Analysis(TenantModel):
     created_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Its scores and feedback items still in draft (AI-3): kept by ``ai_analysis.drafts`` under the analysis's row
+    # lock wherever one is created, reviewed or sent back, so the review queue is an indexed filter.
+    open_drafts = models.PositiveIntegerField(default=0, editable=False)
 
     objects = _scoped("interview").as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "analyses"
+        indexes = [
+            # "Drafts awaiting your review", the longest waiting first (ai_analysis.panels.review_queue).
+            models.Index(
+                fields=["organization", "finished_at", "id"],
+                condition=Q(status="done", open_drafts__gt=0),
+                name="ai_analysis_review_queue",
+            ),
+        ]
 
     def __str__(self):
         return f"Analysis {self.public_id} ({self.status})"

@@ -8,12 +8,10 @@ through ``visible_to(member)``.
   everything the member may review (not over the rows shown); and the analyses that failed, to retry or replace.
 """
 
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from ai_analysis import recordings
-from ai_analysis.models import Analysis, Feedback, Recording, Review, Score
+from ai_analysis.models import Analysis, Recording
 from interview_analyzer.page_panels import register_panel
 from interview_analyzer.roles import Role
 from interview_analyzer.tenancy import first_rows_and_total
@@ -35,44 +33,29 @@ def interview_recording(request, interview) -> dict:
 
 
 def drafts_awaiting_review(member):
-    """Finished analyses with at least one draft score or feedback item, visible to the member (AI-3)."""
-    draft_scores = Score.objects.filter(analysis=OuterRef("pk"), status=Review.DRAFT)
-    draft_feedback = Feedback.objects.filter(analysis=OuterRef("pk"), status=Review.DRAFT)
-    return (
-        Analysis.objects.visible_to(member)
-        .filter(status=Analysis.Status.DONE)
-        .filter(Exists(draft_scores) | Exists(draft_feedback))
-    )
+    """Finished analyses with at least one draft score or feedback item, visible to the member (AI-3): the count
+    each analysis keeps (``ai_analysis.drafts``), read through the partial index ``ai_analysis_review_queue``."""
+    return Analysis.objects.visible_to(member).filter(status=Analysis.Status.DONE, open_drafts__gt=0)
 
 
 def review_queue(request, obj=None) -> dict | None:
     member = request.member
     if not member.has_role(Role.HIRING_MANAGER):
         return None
-    # Two queries while the lists are short (a third or fourth only when one is full: first_rows_and_total), and the
-    # draft scores are counted for the rows shown only, not joined for every analysis waiting before the sort.
+    # Two queries while the lists are short (a third or fourth only when one is full: first_rows_and_total).
     waiting = drafts_awaiting_review(member)
-    draft_scores = (
-        Score.objects.filter(analysis=OuterRef("pk"), status=Review.DRAFT)
-        .order_by()
-        .values("analysis")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     # Only the columns the rows print: an analysis and its interview, candidate and hiring have some sixty columns,
     # each compiled, fetched and turned into an attribute for every row (issue 17's dashboard target).
     shown = (
         "public_id",
         "finished_at",
+        "open_drafts",
         "interview__scheduled_at",
         "interview__candidate__name",
         "interview__candidate__hiring__title",
     )
     rows, count = first_rows_and_total(
-        waiting.select_related("interview__candidate__hiring")
-        .only(*shown)
-        .annotate(draft_count=Coalesce(Subquery(draft_scores), 0))
-        .order_by("finished_at", "pk"),
+        waiting.select_related("interview__candidate__hiring").only(*shown).order_by("finished_at", "pk"),
         QUEUE_ROWS,
         of=waiting,
     )
@@ -90,7 +73,7 @@ def review_queue(request, obj=None) -> dict | None:
                 "hiring": analysis.interview.candidate.hiring.title,
                 "held_at": analysis.interview.scheduled_at,
                 "ready_at": analysis.finished_at,
-                "drafts": analysis.draft_count,
+                "drafts": analysis.open_drafts,
                 "url": reverse("ai_analysis:analysis", args=[analysis.public_id]) + "#scores",
             }
             for analysis in rows

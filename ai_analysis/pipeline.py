@@ -26,7 +26,7 @@ from django.core.files import File
 from django.utils import timezone
 
 from accounts.models import Membership
-from ai_analysis import audio, guardrails
+from ai_analysis import audio, drafts, guardrails
 from ai_analysis.draft_checks import recruiter_feedback_in_scope, validate_score_drafts
 from ai_analysis.models import (
     AICall,
@@ -297,12 +297,13 @@ def _score(analysis: Analysis, calls: list) -> None:
     pairs = pairs_of(analysis, turns)
     specs, criteria = criteria_of(analysis)
     # Whatever the provider: the one score validation (AI-4, AI-6), again, before anything is stored.
-    drafts = validate_score_drafts(
+    score_drafts = validate_score_drafts(
         provider.score(pairs, specs, on_call=calls.append), turns=turns, criteria=specs
     ).drafts
+    drafts.lock(analysis.pk)  # before the scores' rows, as every writer of drafts does (ai_analysis.drafts)
     analysis.scores.all().delete()
     turn_rows = {row.index: row for row in analysis.turns.all()}
-    for draft in drafts:
+    for draft in score_drafts:
         score = Score.objects.create(
             organization_id=analysis.organization_id,
             analysis=analysis,
@@ -324,6 +325,7 @@ def _score(analysis: Analysis, calls: list) -> None:
             )
             for item in draft.evidence
         )
+    drafts.recount(analysis.pk)
 
 
 def team_names(organization_id: int) -> list[str]:
@@ -352,16 +354,19 @@ def _feedback(analysis: Analysis, calls: list) -> None:
     provider = provider_for_analysis(analysis)
     turns = redacted_turns(analysis)
     specs, _criteria = criteria_of(analysis)
-    drafts = drafts_of(analysis)
+    score_drafts = drafts_of(analysis)
     recruiter_text = recruiter_feedback_in_scope(
-        provider.recruiter_feedback(pairs_of(analysis, turns), drafts, specs, on_call=calls.append), drafts, specs
+        provider.recruiter_feedback(pairs_of(analysis, turns), score_drafts, specs, on_call=calls.append),
+        score_drafts,
+        specs,
     )
     # No team member's name may reach the candidate (AI-7): every member of the organization counts.
     recruiter_names = team_names(analysis.organization_id)
-    candidate_draft = provider.candidate_feedback_draft(drafts, specs, recruiter_notes="", on_call=calls.append)
+    candidate_draft = provider.candidate_feedback_draft(score_drafts, specs, recruiter_notes="", on_call=calls.append)
     safe = guardrails.candidate_feedback(
         candidate_draft, recruiter_names=recruiter_names, criteria_names=[spec.name for spec in specs]
     )
+    drafts.lock(analysis.pk)
     analysis.feedback.all().delete()
     for audience, text, fallback in (
         (Feedback.Audience.RECRUITER, recruiter_text, False),
@@ -375,6 +380,7 @@ def _feedback(analysis: Analysis, calls: list) -> None:
             machine_text=text,
             used_fallback=fallback,
         )
+    drafts.recount(analysis.pk)
 
 
 # The work of each step (the order is Step's, not this mapping's).

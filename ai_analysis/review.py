@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from ai_analysis import guardrails, signals
+from ai_analysis import drafts, guardrails, signals
 from ai_analysis.models import Evidence, Feedback, Review, Score, TranscriptTurn
 from ai_analysis.pipeline import team_names
 from ai_analysis.types import CANDIDATE
@@ -62,10 +62,12 @@ def _complete_interview_when_approved(actor: Membership, score: Score) -> None:
 @transaction.atomic
 def approve_score(*, actor: Membership, score: Score) -> Score:
     _require_reviewer(actor, score)
+    drafts.lock(score.analysis_id)
     score = Score.objects.select_for_update().select_related("analysis__interview").get(pk=score.pk)
     _reviewed(score, actor, Review.APPROVED)
     score.needs_recheck = False
     score.save(update_fields=["status", "reviewed_by", "reviewed_at", "needs_recheck"])
+    drafts.recount(score.analysis_id)
     _complete_interview_when_approved(actor, score)
     return score
 
@@ -113,6 +115,7 @@ def edit_score(
         raise ValidationError({"rationale": _("Say why: the rationale is what a reviewer and the candidate read.")})
     if len(rationale) > MAX_TEXT:
         raise ValidationError({"rationale": _("The rationale is too long.")})
+    drafts.lock(score.analysis_id)
     score = Score.objects.select_for_update().select_related("analysis__interview").get(pk=score.pk)
     chosen = _chosen_turns(score, quotes) if quotes is not None else None
     fields = ["value", "rationale", "edited", "needs_recheck", "status", "reviewed_by", "reviewed_at"]
@@ -147,6 +150,7 @@ def edit_score(
     score.value, score.rationale, score.edited, score.needs_recheck = value, rationale, True, False
     _reviewed(score, actor, Review.APPROVED)
     score.save(update_fields=fields)
+    drafts.recount(score.analysis_id)
     _complete_interview_when_approved(actor, score)
     return score
 
@@ -154,9 +158,11 @@ def edit_score(
 @transaction.atomic
 def reject_score(*, actor: Membership, score: Score) -> Score:
     _require_reviewer(actor, score)
+    drafts.lock(score.analysis_id)
     score = Score.objects.select_for_update().select_related("analysis__interview").get(pk=score.pk)
     _reviewed(score, actor, Review.REJECTED)
     score.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    drafts.recount(score.analysis_id)
     _complete_interview_when_approved(actor, score)
     return score
 
@@ -167,6 +173,7 @@ def correct_speaker(*, actor: Membership, turn: TranscriptTurn, speaker: str) ->
     _require_reviewer(actor, turn)
     if speaker not in ("interviewer", "candidate"):
         raise ValidationError({"speaker": _("The speaker is the interviewer or the candidate.")})
+    drafts.lock(turn.analysis_id)  # scores may go back to draft below
     turn = TranscriptTurn.objects.select_for_update().get(pk=turn.pk)
     if turn.speaker == speaker:
         return []
@@ -184,6 +191,7 @@ def correct_speaker(*, actor: Membership, turn: TranscriptTurn, speaker: str) ->
             score.value = None
             score.rationale = _("insufficient evidence: the quoted turn was the interviewer's (corrected by a person).")
         score.save(update_fields=["status", "reviewed_by", "reviewed_at", "needs_recheck", "value", "rationale"])
+    drafts.recount(turn.analysis_id)
     return affected
 
 
@@ -191,6 +199,7 @@ def correct_speaker(*, actor: Membership, turn: TranscriptTurn, speaker: str) ->
 def approve_feedback(*, actor: Membership, feedback: Feedback, text: str | None = None) -> Feedback:
     """Approve a feedback draft, optionally edited. Candidate feedback passes the AI-7 guardrail again when edited."""
     _require_reviewer(actor, feedback)
+    drafts.lock(feedback.analysis_id)
     feedback = Feedback.objects.select_for_update().select_related("analysis").get(pk=feedback.pk)
     if text is not None and text.strip() != feedback.text:
         text = text.strip()
@@ -205,13 +214,16 @@ def approve_feedback(*, actor: Membership, feedback: Feedback, text: str | None 
         feedback.text, feedback.edited = text, True
     _reviewed(feedback, actor, Review.APPROVED)
     feedback.save(update_fields=["text", "edited", "status", "reviewed_by", "reviewed_at"])
+    drafts.recount(feedback.analysis_id)
     return feedback
 
 
 @transaction.atomic
 def reject_feedback(*, actor: Membership, feedback: Feedback) -> Feedback:
     _require_reviewer(actor, feedback)
+    drafts.lock(feedback.analysis_id)
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
     _reviewed(feedback, actor, Review.REJECTED)
     feedback.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    drafts.recount(feedback.analysis_id)
     return feedback

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from interview_analyzer.page_panels import register_panel
 from interview_analyzer.roles import Role
-from interview_analyzer.tenancy import CountOf
+from interview_analyzer.tenancy import first_rows_and_total
 from retention.forms import CandidatePeriodForm
 from retention.selectors import clock_of, expiring_soon
 
@@ -15,12 +15,13 @@ DASHBOARD_EXPIRING = 8
 
 
 def expiring_panel(request, _obj=None) -> dict:
-    """One query: the soonest clocks, each carrying the total (a range of the (organization, delete_after) index)."""
+    """The soonest clocks and how many there are: one query while the list is short (it is then all of them), a
+    count of the (organization, delete_after) index range only when the list is full (``first_rows_and_total``)."""
     expiring = expiring_soon(request.member)
-    clocks = list(
-        expiring.only("delete_after", "candidate__public_id", "candidate__name", "candidate__hiring__title").annotate(
-            total=CountOf(expiring)
-        )[:DASHBOARD_EXPIRING]
+    clocks, total = first_rows_and_total(
+        expiring.only("delete_after", "candidate__public_id", "candidate__name", "candidate__hiring__title"),
+        DASHBOARD_EXPIRING,
+        of=expiring,
     )
     rows = [
         {
@@ -30,11 +31,7 @@ def expiring_panel(request, _obj=None) -> dict:
         }
         for clock in clocks
     ]
-    return {
-        "expiring": rows,
-        "expiring_count": clocks[0].total if clocks else 0,
-        "warning_days": settings.RETENTION_WARNING_DAYS,
-    }
+    return {"expiring": rows, "expiring_count": total, "warning_days": settings.RETENTION_WARNING_DAYS}
 
 
 def candidate_card(request, candidate) -> dict:

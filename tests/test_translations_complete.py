@@ -296,7 +296,7 @@ def test_the_hiring_dashboard_in_swedish(acme, entries):
     for swedish in (
         "Utkast som väntar på din granskning",
         "Klar sedan",
-        "Utkast till bedömningar",
+        "Utkast kvar",
         "Genomförda, inte markerade som avslutade",
         "Intervjuer att markera som avslutade",
         "Flöde per rekrytering",

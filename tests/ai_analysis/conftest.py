@@ -226,3 +226,16 @@ def build_interview(directory: Path) -> Interview:
             "mp4": segment(mono, directory / "mp4", "mp4", "-c:a", "aac", "-b:a", "48k"),
         },
     )
+
+
+@pytest.fixture
+def analysis(acme, invite, accept):
+    """An analysis of an interview whose candidate consented, built directly (no pipeline run): review's and the
+    draft count's tests add the scores and feedback they need."""
+    from tests.ai_analysis.factories import AnalysisFactory
+    from tests.hiring.factories import InterviewFactory
+
+    invited = invite(acme.recruiter)
+    accept(invited)
+    interview = InterviewFactory(candidate=invited.candidate, interviewer=acme.interviewer)
+    return AnalysisFactory(recording__interview=interview)

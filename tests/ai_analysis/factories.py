@@ -2,6 +2,7 @@
 
 import factory
 
+from ai_analysis import drafts
 from ai_analysis.models import (
     STEP_ORDER,
     Analysis,
@@ -62,7 +63,18 @@ class TurnFactory(factory.django.DjangoModelFactory):
     text = "We wrote down the options and compared the costs."
 
 
-class ScoreFactory(factory.django.DjangoModelFactory):
+class _KeepsOpenDrafts:
+    """A score or feedback item built here is counted on its analysis, as the pipeline counts what it stores
+    (``ai_analysis.drafts``); a test that changes a status with ``update()`` calls ``drafts.recount`` itself."""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        item = super()._create(model_class, *args, **kwargs)
+        drafts.recount(item.analysis_id)
+        return item
+
+
+class ScoreFactory(_KeepsOpenDrafts, factory.django.DjangoModelFactory):
     class Meta:
         model = Score
 
@@ -90,7 +102,7 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     end_s = factory.SelfAttribute("turn.end_s")
 
 
-class FeedbackFactory(factory.django.DjangoModelFactory):
+class FeedbackFactory(_KeepsOpenDrafts, factory.django.DjangoModelFactory):
     class Meta:
         model = Feedback
 

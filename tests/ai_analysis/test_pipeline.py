@@ -61,6 +61,8 @@ def test_chunks_out_of_order_and_twice_become_an_analysed_interview(world, spoke
     scores = {s.criterion_name: s for s in Score.objects.for_operators().filter(analysis=analysis)}
     assert set(scores) == {name for name, _d, _g in pw.CRITERIA}
     assert all(score.status == "draft" for score in scores.values())
+    # Every score and both feedback drafts wait for a person: the analysis counts them for the review queue.
+    assert analysis.open_drafts == len(scores) + 2 == len(scores) + analysis.feedback.count()
     assert scores["Teamwork"].value is not None
     assert scores["Mandarin fluency"].value is None
     for evidence in Evidence.objects.for_operators().filter(score__analysis=analysis).select_related("turn"):
@@ -95,6 +97,8 @@ def test_a_step_run_twice_leaves_exactly_one_transcript_and_one_set_of_scores(wo
     assert list(analysis.turns.values_list("index", "text")) == turns
     assert list(analysis.scores.values_list("criterion_id", "value")) == scores
     assert Score.objects.for_operators().filter(analysis=analysis).count() == len(pw.CRITERIA)
+    analysis.refresh_from_db()
+    assert analysis.open_drafts == len(pw.CRITERIA) + 2  # counted once, not once per delivery
 
 
 def test_a_worker_killed_mid_step_keeps_nothing_of_that_step(world, spoken_interview, monkeypatch):

@@ -13,14 +13,6 @@ from tests.hiring.factories import HiringFactory, InterviewFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def analysis(acme, invite, accept):
-    invited = invite(acme.recruiter)
-    accept(invited)
-    interview = InterviewFactory(candidate=invited.candidate, interviewer=acme.interviewer)
-    return AnalysisFactory(recording__interview=interview)
-
-
 def test_approving_records_who_and_when(acme, analysis):
     score = ScoreFactory(analysis=analysis)
     approved = review.approve_score(actor=acme.recruiter, score=score)

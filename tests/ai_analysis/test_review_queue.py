@@ -10,7 +10,8 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.utils import timezone
 
-from ai_analysis.models import Analysis, Feedback, Review, Score
+from ai_analysis import review
+from ai_analysis.models import Analysis, Feedback, Score
 from tests.ai_analysis import pipeline_world as pw
 from tests.ai_analysis.test_pages import analysed
 from tests.factories import MembershipFactory
@@ -53,11 +54,13 @@ def test_eight_drafts_waiting_are_counted_eight_oldest_first(acme):
 def test_reviewed_analyses_leave_the_queue_and_more_than_ten_are_counted_all(acme):
     analyses = waiting(acme, 12)
     done = analyses[0]
-    Score.objects.for_operators().filter(analysis=done).update(status=Review.APPROVED, reviewed_at=timezone.now())
-    Feedback.objects.for_operators().filter(analysis=done).update(status=Review.APPROVED, reviewed_at=timezone.now())
-    Feedback.objects.for_operators().filter(analysis=analyses[1]).update(
-        status=Review.REJECTED, reviewed_at=timezone.now()
-    )
+    # Reviewed the way a person reviews: through the review services, which keep each analysis's count.
+    for score in Score.objects.for_operators().filter(analysis=done):
+        review.approve_score(actor=acme.recruiter, score=score)
+    for feedback in Feedback.objects.for_operators().filter(analysis=done):
+        review.approve_feedback(actor=acme.recruiter, feedback=feedback)
+    for feedback in Feedback.objects.for_operators().filter(analysis=analyses[1]):
+        review.reject_feedback(actor=acme.recruiter, feedback=feedback)
     section = queue(client_for(acme.recruiter).get("/hirings/dashboard/").content.decode())
     assert 'data-role="queue-count">11<' in section  # 12 less the one fully reviewed; draft scores still count
     assert f"/analyses/{done.public_id}/" not in section
