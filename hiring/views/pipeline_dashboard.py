@@ -35,7 +35,7 @@ NEWEST_FIRST = ("-created_at", "-pk")
 
 # One stage cell with candidates and one bar segment: the row's pieces are joined into one format string per row.
 _STAGE_CELL = '<td class="num stage-col"><a href="{}?stage={}#candidates">{}</a></td>'
-_EMPTY_STAGE_CELL = '<td class="num stage-col"><span class="muted">0</span></td>'
+_EMPTY_STAGE_CELL = '<td class="num stage-col"><span class="muted">{}</span></td>'
 _BAR_SEGMENT = '<span class="seg seg-{} bar-{}"></span>'
 # Each stage's value as it goes into a class name and a query string, escaped once (it is a constant).
 _STAGE_CSS = {value: conditional_escape(value) for value in Stage.values}
@@ -65,12 +65,13 @@ def _pipeline_row(hiring, counts: dict[str, int], stage_labels: dict[str, str], 
             cell_args += (link, _STAGE_CSS[stage], count)
         else:
             cells.append(_EMPTY_STAGE_CELL)
+            cell_args.append(0)
     return {
         "title": hiring.title,
         "url": url,
         "status": hiring.status,
         "status_label": status_labels.get(hiring.status, hiring.status),
-        "bar": format_html("".join(bar), *bar_args),
+        "bar": format_html("".join(bar), *bar_args) if bar else "",  # the template shows no bar without candidates
         "stage_cells": format_html("".join(cells), *cell_args),
         "summary": ", ".join(f"{label} {counts[stage]}" for stage, label in stage_labels.items() if counts.get(stage)),
         "total": total,
