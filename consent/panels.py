@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentRequest, ConsentStatus
 from interview_analyzer.page_panels import register_column, register_panel
-from interview_analyzer.tenancy import counts_for
+from interview_analyzer.tenancy import bounded, counts_for
 
 DASHBOARD_CONSENTS = 8
 
@@ -70,6 +70,7 @@ def pending_consents(request, _obj=None) -> dict:
             request.member, waiting=pending.filter(expires_at__gt=now), lapsed=pending.filter(expires_at__lte=now)
         )
     return {
+        "consents_total": bounded(totals["waiting"] + totals["lapsed"]),
         "consents_waiting": totals["waiting"],
         "consents_lapsed": totals["lapsed"],
         "pending_consents": [

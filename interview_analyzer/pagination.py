@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-COUNT_LIMIT = 10_000
+from interview_analyzer.tenancy import COUNT_LIMIT
 
 
 class BoundedCountPaginator(Paginator):

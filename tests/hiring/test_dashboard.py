@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hiring import services
 from hiring.models import Hiring, Interview, Stage
@@ -226,3 +226,23 @@ def test_query_count_is_pinned(acme, django_assert_num_queries):
     client.get(DASHBOARD)  # the first request may warm caches
     with django_assert_num_queries(10):
         client.get(DASHBOARD)
+
+
+def test_figures_past_the_count_limit_read_as_at_least_the_limit(acme, monkeypatch):
+    """Issue 17: every figure is counted up to COUNT_LIMIT rows (``interview_analyzer.tenancy``), so none reads more
+    of an index however large the organization; past the limit it reads "<limit>+", and below it stays exact. The
+    limit is 3 here; in the product it is 10,000."""
+    from interview_analyzer import tenancy
+
+    monkeypatch.setattr(tenancy, "COUNT_LIMIT", 3)
+    build_pipeline(acme, acme.recruiter, hirings=1)  # 4 candidates in progress (one per active stage), 1 open hiring
+    build_pipeline(acme, acme.recruiter, hirings=1, status=Hiring.Status.CLOSED)  # 4 more active, not in progress
+    page = browser(acme.recruiter).get(DASHBOARD).content.decode()
+    assert '<span class="stat-value">3+</span><span class="stat-label">Candidates in progress</span>' in page
+    assert stat(page, "Open hirings") == 1  # exact below the limit
+    monkeypatch.setattr(tenancy, "COUNT_LIMIT", 4)
+    page = browser(acme.recruiter).get(DASHBOARD).content.decode()
+    assert stat(page, "Candidates in progress") == 4  # at the limit: exact, and the closed hiring's left out
+    with translation.override("sv"):
+        monkeypatch.setattr(tenancy, "COUNT_LIMIT", 10_000)
+        assert str(tenancy.CountAtLeast()) == "10\xa0000+"
