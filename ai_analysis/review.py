@@ -7,6 +7,9 @@ records a hiring decision: that stays ``hiring.services.record_decision``, calle
 Speakers: a person may correct a turn's speaker label. Evidence may only quote candidate turns, so a turn relabelled
 as the interviewer's loses the evidence quoting it, and every affected score goes back to draft, marked for a
 second look, even if it had been approved.
+
+Each service takes the analysis's row lock before the item's and stores the analysis's count of drafts left before
+it returns (``ai_analysis.drafts``: what "Drafts awaiting your review" filters on).
 """
 
 from django.core.exceptions import ValidationError
